@@ -1,0 +1,153 @@
+/**
+ * The one table of questions. Each record is the prompt, the kebab-case CLI flag, the key in an
+ * `--answers` file and the key stored in `.yo-rc.json`; everything else is derived from it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import {
+  PYTHON_VERSIONS,
+  slugify,
+  validateAwsAccountId,
+  validateAwsRegion,
+  validateEcrRepository,
+  validateEmail,
+  validateFlyteDomain,
+  validateFlyteEndpoint,
+  validateFreeText,
+  validateProjectName,
+  validatePythonVersion,
+  validateSlug,
+  type Validation,
+} from './validators.js';
+
+export interface Answers {
+  projectName: string;
+  description: string;
+  author: string;
+  email: string;
+  pythonVersion: string;
+  awsAccountId: string;
+  awsRegion: string;
+  ecrRepository: string;
+  flyteProject: string;
+  flyteDomain: string;
+  flyteEndpoint: string;
+}
+export type AnswerName = keyof Answers;
+
+/** What defaults may look at besides the answers given so far. */
+export interface DefaultsSource {
+  env: Record<string, string | undefined>;
+  home: string;
+  gitUser: { name?: string; email?: string };
+}
+
+export interface Question {
+  name: AnswerName;
+  message: string;
+  choices?: readonly string[];
+  /** Free text is folded to one line and escaped wherever it is written. */
+  freeText?: boolean;
+  default: (answers: Partial<Answers>, source: DefaultsSource) => string;
+  validate: (value: string) => Validation;
+}
+
+const slugOf = (answers: Partial<Answers>): string => slugify(answers.projectName ?? '');
+
+export const QUESTIONS: readonly Question[] = [
+  {
+    name: 'projectName',
+    message: 'Project name',
+    freeText: true,
+    default: () => 'flyte-pipeline',
+    validate: validateProjectName,
+  },
+  {
+    name: 'description',
+    message: 'Description',
+    freeText: true,
+    default: () => 'A Flyte pipeline that trains, evaluates and reports on a model',
+    validate: validateFreeText,
+  },
+  {
+    name: 'author',
+    message: 'Author',
+    freeText: true,
+    default: (_answers, source) => source.gitUser.name ?? '',
+    validate: validateFreeText,
+  },
+  {
+    name: 'email',
+    message: 'Author email',
+    default: (_answers, source) => source.gitUser.email ?? '',
+    validate: validateEmail,
+  },
+  {
+    name: 'pythonVersion',
+    message: 'Python version',
+    choices: PYTHON_VERSIONS,
+    default: () => '3.11',
+    validate: validatePythonVersion,
+  },
+  {
+    name: 'awsAccountId',
+    message: 'AWS account id (12 digits) that holds the ECR repository',
+    default: (_answers, source) => source.env.AWS_ACCOUNT_ID ?? '123456789012',
+    validate: validateAwsAccountId,
+  },
+  {
+    name: 'awsRegion',
+    message: 'AWS region',
+    default: (_answers, source) => source.env.AWS_REGION ?? source.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    validate: validateAwsRegion,
+  },
+  {
+    name: 'ecrRepository',
+    message: 'ECR repository name',
+    default: slugOf,
+    validate: validateEcrRepository,
+  },
+  {
+    name: 'flyteProject',
+    message: 'Flyte project id',
+    default: slugOf,
+    validate: validateSlug,
+  },
+  {
+    name: 'flyteDomain',
+    message: 'Flyte domain',
+    choices: ['development', 'staging', 'production'],
+    default: () => 'development',
+    validate: validateFlyteDomain,
+  },
+  {
+    name: 'flyteEndpoint',
+    message: 'Flyte admin endpoint',
+    default: (_answers, source) => flyteEndpointFromConfig(source.home) ?? 'dns:///localhost:30080',
+    validate: validateFlyteEndpoint,
+  },
+];
+
+/** `awsRegion` -> `aws-region`. */
+export function flagOf(name: AnswerName): string {
+  return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+}
+
+export function questionByKey(key: string): Question | undefined {
+  return QUESTIONS.find((question) => question.name === key || flagOf(question.name) === key);
+}
+
+/** `admin.endpoint` of ~/.flyte/config.yaml, the file flytectl and pyflyte read by default. */
+export function flyteEndpointFromConfig(home: string = homedir()): string | undefined {
+  const path = join(home, '.flyte', 'config.yaml');
+  if (!existsSync(path)) return undefined;
+  try {
+    const config = parseYaml(readFileSync(path, 'utf8')) as { admin?: { endpoint?: unknown } } | null;
+    const endpoint = config?.admin?.endpoint;
+    return typeof endpoint === 'string' && validateFlyteEndpoint(endpoint) === true ? endpoint : undefined;
+  } catch {
+    return undefined;
+  }
+}

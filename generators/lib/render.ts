@@ -1,0 +1,48 @@
+/**
+ * Renders a template folder into memory: `name.ejs` is rendered with ejs, everything else is
+ * copied byte for byte, and `gitignore`-style names get their dot back (npm pack drops dotfiles).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ejs from 'ejs';
+
+export interface RenderedFile {
+  /** Path inside the project, with `/` separators. */
+  path: string;
+  contents: Buffer;
+  executable: boolean;
+}
+
+const DOTTED = new Set(['gitignore', 'dockerignore', 'gitkeep']);
+
+/** The package's `templates/` folder, from `dist/generators/lib/` or `generators/lib/`. */
+export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'templates');
+
+function* walk(dir: string): Generator<string> {
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    // Templates hold no dotfiles (see DOTTED); a dot or __pycache__ is a local leftover.
+    if (entry.name.startsWith('.') || entry.name === '__pycache__') continue;
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* walk(path);
+    else if (entry.isFile()) yield path;
+  }
+}
+
+export function targetPath(templatePath: string): string {
+  const parts = templatePath.split('/');
+  const last = parts.pop() ?? '';
+  const name = last.endsWith('.ejs') ? last.slice(0, -4) : last;
+  return [...parts, DOTTED.has(name) ? `.${name}` : name].join('/');
+}
+
+export function renderFolder(templateDir: string, context: Record<string, unknown>): RenderedFile[] {
+  return [...walk(templateDir)].map((source) => {
+    const templatePath = relative(templateDir, source).split(sep).join('/');
+    const raw = readFileSync(source);
+    const contents = source.endsWith('.ejs')
+      ? Buffer.from(ejs.render(raw.toString('utf8'), context, { filename: source, strict: false }), 'utf8')
+      : raw;
+    return { path: targetPath(templatePath), contents, executable: (statSync(source).mode & 0o111) !== 0 };
+  });
+}

@@ -1,0 +1,1 @@
+"""Flyte tasks: one module per pipeline step, thin @task wrappers on pure functions."""

@@ -1,0 +1,1 @@
+"""Flyte workflows: one per pipeline step, each runnable alone; `full` composes them."""

@@ -1,0 +1,30 @@
+"""Shared fixtures: the bundled sample data, read and split once per test session."""
+
+import os
+from pathlib import Path
+
+# Tests must exercise the tasks, not replay Flyte's local cache from an earlier run.
+os.environ.setdefault("FLYTE_LOCAL_CACHE_ENABLED", "false")
+
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from tasks.generate_model_input import ModelInput, split_data  # noqa: E402
+from tasks.process_raw_data import clean_raw_data  # noqa: E402
+
+SAMPLE_RAW_DATA = Path(__file__).parent.parent / "data" / "01_raw" / "breast_cancer.csv"
+
+
+@pytest.fixture(scope="session")
+def raw_data() -> pd.DataFrame:
+    return pd.read_csv(SAMPLE_RAW_DATA)
+
+
+@pytest.fixture(scope="session")
+def primary(raw_data: pd.DataFrame) -> pd.DataFrame:
+    return clean_raw_data(raw_data)
+
+
+@pytest.fixture(scope="session")
+def model_input(primary: pd.DataFrame) -> ModelInput:
+    return split_data(primary, test_size=0.2, validation_size=0.2, seed=42)
