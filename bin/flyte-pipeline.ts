@@ -6,13 +6,39 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
+import { APP_FLAGS } from '../generators/app/index.js';
 import { UserError } from '../generators/lib/errors.js';
+import { QUESTIONS, flagOf } from '../generators/lib/questions.js';
 
 const GENERATORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
 
-const COMMANDS: Record<string, { generator: string; summary: string }> = {
-  new: { generator: 'app', summary: 'generate a new Flyte pipeline project into ./<slug>/' },
+interface Command {
+  generator: string;
+  summary: string;
+  /** Every flag the command takes, so a typo is an error rather than silently ignored. */
+  flags: readonly string[];
+}
+
+const COMMON_FLAGS = ['help'];
+
+const COMMANDS: Record<string, Command> = {
+  new: {
+    generator: 'app',
+    summary: 'generate a new Flyte pipeline project into ./<slug>/',
+    flags: [...QUESTIONS.map((question) => flagOf(question.name)), ...Object.keys(APP_FLAGS)],
+  },
 };
+
+function checkFlags(commandName: string, command: Command, args: string[]): void {
+  const known = new Set([...command.flags, ...COMMON_FLAGS]);
+  for (const arg of args) {
+    if (!arg.startsWith('--')) continue;
+    const name = arg.slice(2).split('=')[0].replace(/^no-/, '');
+    if (!known.has(name)) {
+      throw new UserError(`unknown flag ${arg.split('=')[0]} for \`flyte-pipeline ${commandName}\``, `run \`flyte-pipeline ${commandName} --help\` to list its flags`);
+    }
+  }
+}
 
 const USAGE = `usage: flyte-pipeline <command> [arguments] [flags]
 
@@ -31,7 +57,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const command = COMMANDS[commandName];
   if (!command) throw new UserError(`unknown command "${commandName}"`, `use one of: ${Object.keys(COMMANDS).join(', ')}`);
-  const env = createEnv({ skipInstall: rest.includes('--skip-install') } as never);
+  checkFlags(commandName, command, rest);
+  const env = createEnv();
   const namespace = `flyte-pipeline:${command.generator}`;
   env.register(join(GENERATORS_DIR, command.generator, 'index.js'), { namespace });
   await env.run([namespace, ...rest], { skipCache: true, force: rest.includes('--force') } as never);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
 import { readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
-import { GENERATOR_NAME, templateContext } from '../lib/context.js';
+import { templateContext } from '../lib/context.js';
 import { UserError } from '../lib/errors.js';
 import { QUESTIONS, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
@@ -30,7 +30,8 @@ export default class AppGenerator extends Generator {
   answers!: Answers;
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
-    super(args, options as never, features as never);
+    // customInstallTask: the install step is ours (pipenv); yeoman's npm install does not apply.
+    super(args, options as never, { ...features, customInstallTask: true } as never);
     this.argument('name', { type: String, required: false, description: 'Project name, e.g. "Churn Model" (folder: churn-model)' });
     for (const question of QUESTIONS) {
       this.option(flagOf(question.name), {
@@ -95,13 +96,18 @@ export default class AppGenerator extends Generator {
     for (const file of renderFolder(join(TEMPLATES_DIR, 'project'), { ...context })) {
       this.fs.write(this.destinationPath(file.path), file.contents, file.executable ? { stat: { mode: 0o755 } as never } : undefined);
     }
-    this.fs.writeJSON(this.destinationPath('.yo-rc.json'), {
-      [GENERATOR_NAME]: { generatorVersion: context.generatorVersion, ...this.answers },
-    });
+    // .yo-rc.json under "generator-flyte-pipeline": the answers (none secret) and who made the project.
+    this.config.set({ generatorVersion: context.generatorVersion, ...this.answers });
+  }
+
+  /** `--skip-install` on the command line, or `skipInstall` from a caller such as yeoman-test. */
+  private get skipInstall(): boolean {
+    const options = this.options as Record<string, unknown>;
+    return Boolean(options.skipInstall ?? options['skip-install']);
   }
 
   async install(): Promise<void> {
-    if (this.options.skipInstall || (this.options as Record<string, unknown>)['skip-install']) return;
+    if (this.skipInstall) return;
     this.log.info('Installing Python dependencies: pipenv install --dev (a few minutes the first time)');
     try {
       await this.spawn('pipenv', ['install', '--dev'], { cwd: this.destinationRoot(), stdio: 'inherit' });
@@ -118,7 +124,7 @@ export default class AppGenerator extends Generator {
     const slug = slugify(this.answers.projectName);
     const steps = [
       `cd ${slug}`,
-      ...(this.options.skipInstall ? ['pipenv install --dev      # Python dependencies'] : []),
+      ...(this.skipInstall ? ['pipenv install --dev      # Python dependencies'] : []),
       'make test                 # the tests of every step',
       './run src/ full           # train, evaluate and report on the sample data',
     ];

@@ -1,0 +1,156 @@
+/** The app generator, run in-process with yeoman-test: what it writes, and what it refuses. */
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import helpers from 'yeoman-test';
+import { APP_GENERATOR, listFiles } from './helpers/project.js';
+
+const EXPECTED_FILES = [
+  '.dockerignore',
+  '.gitignore',
+  '.yo-rc.json',
+  'Dockerfile',
+  'Makefile',
+  'Pipfile',
+  'README.md',
+  'data/01_raw/README.md',
+  'data/01_raw/breast_cancer.csv',
+  ...['02_intermediate', '03_primary', '04_feature', '05_model_input', '06_models', '07_model_output', '08_reporting'].map(
+    (layer) => `data/${layer}/.gitkeep`,
+  ),
+  'flyte-config.yaml',
+  'pyproject.toml',
+  'run',
+  'setup.cfg',
+  ...['__init__', 'evaluate', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
+    (name) => `src/tasks/${name}.py`,
+  ),
+  ...['__init__', 'evaluate', 'full', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
+    (name) => `src/workflows/${name}.py`,
+  ),
+  ...['__init__', 'conftest', 'test_evaluate', 'test_generate_model_input', 'test_generate_model_output', 'test_process_raw_data', 'test_reporting', 'test_train_model', 'test_workflows'].map(
+    (name) => `tests/${name}.py`,
+  ),
+].sort();
+
+/** Our flags are not in yeoman's option types: pass them through as the generator sees them. */
+type Flags = Record<string, unknown>;
+
+function generate(options: Flags, args: string[] = ['Churn Model']) {
+  return helpers
+    .run(APP_GENERATOR)
+    .withArguments(args)
+    .withOptions({ skipInstall: true, defaults: true, ...options } as Flags as never);
+}
+
+function withExistingFolder(options: Flags) {
+  return generate(options).onTargetDirectory((dir) => {
+    mkdirSync(join(dir, 'churn-model'));
+    writeFileSync(join(dir, 'churn-model', 'notes.txt'), 'mine');
+  });
+}
+
+describe('generating "Churn Model" with --defaults', () => {
+  let project: string;
+  beforeAll(async () => {
+    const result = await generate({ awsAccountId: '210987654321', awsRegion: 'eu-west-1' });
+    project = join(result.cwd, 'churn-model');
+  });
+
+  it('writes exactly the project layout into ./churn-model', () => {
+    expect(listFiles(project)).toEqual(EXPECTED_FILES);
+  });
+
+  it('leaves no template tag in any file', () => {
+    for (const file of listFiles(project)) {
+      expect([file, readFileSync(join(project, file), 'utf8').includes('<%')]).toEqual([file, false]);
+    }
+  });
+
+  it('makes ./run executable', () => {
+    expect(statSync(join(project, 'run')).mode & 0o111).toBe(0o111);
+  });
+
+  it('stores every answer, and the generator version, in .yo-rc.json', () => {
+    const config = JSON.parse(readFileSync(join(project, '.yo-rc.json'), 'utf8'))['generator-flyte-pipeline'];
+    expect(config).toMatchObject({
+      generatorVersion: expect.stringMatching(/^\d+\.\d+\.\d+/),
+      projectName: 'Churn Model',
+      pythonVersion: '3.11',
+      awsAccountId: '210987654321',
+      awsRegion: 'eu-west-1',
+      ecrRepository: 'churn-model',
+      flyteProject: 'churn-model',
+      flyteDomain: 'development',
+    });
+  });
+
+  it('uses the answers in the Makefile, Pipfile and Dockerfile', () => {
+    const makefile = readFileSync(join(project, 'Makefile'), 'utf8');
+    expect(makefile).toContain('AWS_ACCOUNT_ID ?= 210987654321');
+    expect(makefile).toContain('ECR_REPOSITORY ?= churn-model');
+    expect(readFileSync(join(project, 'Pipfile'), 'utf8')).toContain('python_version = "3.11"');
+    expect(readFileSync(join(project, 'Dockerfile'), 'utf8')).toMatch(/^FROM python:3\.11-slim-bookworm$/m);
+  });
+
+  it('ships a sample data set under 1 MB', () => {
+    expect(statSync(join(project, 'data/01_raw/breast_cancer.csv')).size).toBeLessThan(1_000_000);
+  });
+});
+
+describe('python version', () => {
+  it.each(['3.10', '3.12'])('%s reaches the Pipfile, Dockerfile and black target', async (version) => {
+    const result = await generate({ pythonVersion: version });
+    const project = join(result.cwd, 'churn-model');
+    expect(readFileSync(join(project, 'Pipfile'), 'utf8')).toContain(`python_version = "${version}"`);
+    expect(readFileSync(join(project, 'Dockerfile'), 'utf8')).toContain(`FROM python:${version}-slim-bookworm`);
+    expect(readFileSync(join(project, 'pyproject.toml'), 'utf8')).toContain(`py${version.replace('.', '')}`);
+  });
+});
+
+describe('no secret is written', () => {
+  it('AWS credentials in the environment appear in no generated file', async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEYsecret';
+    const previous = { ...process.env };
+    Object.assign(process.env, { AWS_SECRET_ACCESS_KEY: secret, AWS_ACCESS_KEY_ID: 'AKIAEXAMPLEKEYID0000', AWS_SESSION_TOKEN: 'tok-secret-123' });
+    try {
+      const result = await generate({});
+      const project = join(result.cwd, 'churn-model');
+      for (const file of listFiles(project)) {
+        const text = readFileSync(join(project, file), 'utf8');
+        expect([file, text.includes(secret) || text.includes('AKIAEXAMPLEKEYID0000') || text.includes('tok-secret-123')]).toEqual([file, false]);
+      }
+    } finally {
+      process.env = previous;
+    }
+  });
+});
+
+describe('refusals write nothing', () => {
+  it.each([
+    [{ awsAccountId: '1234' }, /12 digits/],
+    [{ awsRegion: 'mars-1' }, /not an AWS region/],
+    [{ ecrRepository: 'Bad Repo' }, /ECR repository/],
+    [{ flyteProject: 'Bad_Project' }, /DNS-1123/],
+    [{ pythonVersion: '3.9' }, /3\.10, 3\.11, 3\.12/],
+  ])('%o', async (options, message) => {
+    const context = generate(options);
+    await expect(context).rejects.toThrow(message);
+    expect(existsSync(join(context.targetDirectory ?? '', 'churn-model'))).toBe(false);
+  });
+
+  it('an unusable project name', async () => {
+    const context = generate({}, ['!!!']);
+    await expect(context).rejects.toThrow(/no letter or digit/);
+  });
+
+  it('a non-empty target folder, unless --force', async () => {
+    // yeoman-test passes force: true by default; a user's run does not.
+    const refused = withExistingFolder({ force: false });
+    await expect(refused).rejects.toThrow(/exists and is not empty/);
+    expect(readFileSync(join(refused.targetDirectory ?? '', 'churn-model', 'notes.txt'), 'utf8')).toBe('mine');
+    expect(existsSync(join(refused.targetDirectory ?? '', 'churn-model', 'Makefile'))).toBe(false);
+
+    const forced = await withExistingFolder({ force: true });
+    expect(existsSync(join(forced.cwd, 'churn-model', 'Makefile'))).toBe(true);
+  });
+});
