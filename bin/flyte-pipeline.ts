@@ -49,6 +49,15 @@ ${Object.entries(COMMANDS)
 
 Run \`flyte-pipeline <command> --help\` for the flags of a command.`;
 
+/**
+ * yeoman logs "✖ An error occured while running <task>" before rethrowing; we print the error
+ * itself as cause + fix below, so the banner is noise to a user.
+ */
+function quietTaskFailureBanner(log: { error: (...args: unknown[]) => unknown }): void {
+  const original = log.error.bind(log);
+  log.error = (...args: unknown[]) => (/^An error occured while running /.test(String(args[0])) ? log : original(...args));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [commandName, ...rest] = argv;
   if (!commandName || commandName === '--help' || commandName === '-h') {
@@ -59,6 +68,7 @@ async function main(argv: string[]): Promise<number> {
   if (!command) throw new UserError(`unknown command "${commandName}"`, `use one of: ${Object.keys(COMMANDS).join(', ')}`);
   checkFlags(commandName, command, rest);
   const env = createEnv();
+  quietTaskFailureBanner(env.adapter.log as unknown as { error: (...args: unknown[]) => unknown });
   const namespace = `flyte-pipeline:${command.generator}`;
   env.register(join(GENERATORS_DIR, command.generator, 'index.js'), { namespace });
   await env.run([namespace, ...rest], { skipCache: true, force: rest.includes('--force') } as never);

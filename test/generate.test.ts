@@ -1,6 +1,8 @@
 /** The app generator, run in-process with yeoman-test: what it writes, and what it refuses. */
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
+import { parse as parseYaml } from 'yaml';
 import helpers from 'yeoman-test';
 import { APP_GENERATOR, listFiles } from './helpers/project.js';
 
@@ -152,5 +154,61 @@ describe('refusals write nothing', () => {
 
     const forced = await withExistingFolder({ force: true });
     expect(existsSync(join(forced.cwd, 'churn-model', 'Makefile'))).toBe(true);
+  });
+});
+
+describe('hostile free text stays inert text', () => {
+  const canary = `/tmp/fp-canary-${process.pid}`;
+  const hostile = `It's "quoted" \\ back\\slash <%= 7*7 %> <%- x %> $(touch ${canary}) \`touch ${canary}\` $HOME #not-a-comment % ; rm -rf /`;
+  let project: string;
+  beforeAll(async () => {
+    const result = await generate({ description: `${hostile}\nsecond line`, author: `O'Brien "Bob" \\ $(id)` }, [`Churn "Model" $(touch ${canary})`]);
+    project = join(result.cwd, 'churn-model-touch-tmp-fp-canary-' + process.pid);
+  });
+  const folded = `${hostile} second line`;
+
+  it('derives the slug from the name and keeps the name verbatim', () => {
+    const config = JSON.parse(readFileSync(join(project, '.yo-rc.json'), 'utf8'))['generator-flyte-pipeline'];
+    expect(config.description).toBe(folded);
+    expect(config.projectName).toBe(`Churn "Model" $(touch ${canary})`);
+  });
+
+  it('TOML (pyproject.toml, Pipfile) parses back to the same text', async () => {
+    const script = 'import json, sys, tomllib; print(json.dumps([tomllib.load(open(p, "rb")) for p in sys.argv[1:]]))';
+    const { stdout } = await execa('python3', ['-c', script, 'pyproject.toml', 'Pipfile'], { cwd: project });
+    const [pyproject, pipfile] = JSON.parse(stdout);
+    expect(pyproject.project.description).toBe(folded);
+    expect(pyproject.project.authors[0].name).toBe(`O'Brien "Bob" \\ $(id)`);
+    expect(pipfile.requires.python_version).toBe('3.11');
+  });
+
+  it('YAML (flyte-config.yaml) parses', () => {
+    expect(parseYaml(readFileSync(join(project, 'flyte-config.yaml'), 'utf8'))).toMatchObject({ admin: { endpoint: 'dns:///localhost:30080' } });
+  });
+
+  it('Python compiles', async () => {
+    const result = await execa('python3', ['-m', 'compileall', '-q', 'src', 'tests'], { cwd: project, reject: false, env: { PYTHONPYCACHEPREFIX: join(project, '..', 'pycache') } });
+    expect(result.exitCode).toBe(0);
+  });
+
+  it('the Makefile prints the text as given and runs none of it (make info)', async () => {
+    const result = await execa('make', ['info'], { cwd: project, reject: false });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain(`description      ${folded}`);
+    expect(result.stdout).toContain(`project          Churn "Model" $(touch ${canary})`);
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it('the run script parses (bash -n) and its dry run executes nothing', async () => {
+    expect((await execa('bash', ['-n', 'run'], { cwd: project, reject: false })).exitCode).toBe(0);
+    const dryRun = await execa('./run', ['--dry-run', 'src/', 'full'], { cwd: project, reject: false, env: { VIRTUAL_ENV: '/nonexistent' } });
+    expect(dryRun.stdout).toContain('pyflyte run src/workflows/full.py full');
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it('README shows the text with Markdown and HTML escaped', () => {
+    const readme = readFileSync(join(project, 'README.md'), 'utf8');
+    expect(readme).toContain('&lt;%= 7\\*7 %&gt;');
+    expect(readme).not.toContain('<%');
   });
 });
