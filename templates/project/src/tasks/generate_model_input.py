@@ -6,11 +6,16 @@ import pandas as pd
 from flytekit import Cache, Resources, task
 from sklearn.model_selection import train_test_split
 
+from tasks.content_hash import HashedDataFrame
 from tasks.process_raw_data import TARGET_COLUMN
 
 ModelInput = NamedTuple(
     "ModelInput",
-    [("train", pd.DataFrame), ("test", pd.DataFrame), ("validation", pd.DataFrame)],
+    [
+        ("train", HashedDataFrame),
+        ("test", HashedDataFrame),
+        ("validation", HashedDataFrame),
+    ],
 )
 
 

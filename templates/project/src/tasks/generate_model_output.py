@@ -9,6 +9,8 @@ from flytekit import Cache, Resources, task
 from flytekit.types.file import FlyteFile
 from sklearn.pipeline import Pipeline
 
+from tasks.content_hash import HashedDataFrame
+
 from tasks.train_model import split_features
 
 
@@ -27,6 +29,6 @@ def predict(model: Pipeline, data: pd.DataFrame) -> pd.DataFrame:
 @task(cache=Cache(version="1"), requests=Resources(cpu="1", mem="1Gi"))
 def generate_model_output_task(
     model: FlyteFile, validation: pd.DataFrame
-) -> pd.DataFrame:
+) -> HashedDataFrame:
     """Load the serialised model and return its predictions on the validation set."""
     return predict(joblib.load(model.download()), validation)

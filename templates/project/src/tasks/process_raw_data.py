@@ -6,6 +6,8 @@ import pandas as pd
 from flytekit import Cache, Resources, task
 from flytekit.types.file import FlyteFile
 
+from tasks.content_hash import HashedDataFrame
+
 LABEL_COLUMN = "diagnosis"
 POSITIVE_LABEL = "M"
 TARGET_COLUMN = "target"
@@ -29,6 +31,6 @@ def clean_raw_data(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 @task(cache=Cache(version="1"), requests=Resources(cpu="1", mem="1Gi"))
-def process_raw_data_task(raw_data: FlyteFile) -> pd.DataFrame:
+def process_raw_data_task(raw_data: FlyteFile) -> HashedDataFrame:
     """Read the raw CSV file and return the clean primary table."""
     return clean_raw_data(pd.read_csv(raw_data.download()))

@@ -11,6 +11,7 @@ from sklearn.metrics import roc_auc_score
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
+from tasks.content_hash import HashedFile
 from tasks.process_raw_data import TARGET_COLUMN
 
 
@@ -43,7 +44,7 @@ def fit_model(
 @task(cache=Cache(version="1"), requests=Resources(cpu="1", mem="2Gi"))
 def train_model_task(
     train: pd.DataFrame, test: pd.DataFrame, regularizations: list[float]
-) -> FlyteFile:
+) -> HashedFile:
     """Return the best model, serialised with joblib."""
     model = fit_model(train, test, regularizations)
     path = Path(current_context().working_directory) / "model.joblib"
