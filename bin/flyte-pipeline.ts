@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 import { APP_FLAGS } from '../generators/app/index.js';
+import { INIT_GENERATOR_FLAGS } from '../generators/init/index.js';
 import { UserError } from '../generators/lib/errors.js';
 import { QUESTIONS, flagOf } from '../generators/lib/questions.js';
 
@@ -26,6 +27,11 @@ const COMMANDS: Record<string, Command> = {
     generator: 'app',
     summary: 'generate a new Flyte pipeline project into ./<slug>/',
     flags: [...QUESTIONS.map((question) => flagOf(question.name)), ...Object.keys(APP_FLAGS)],
+  },
+  init: {
+    generator: 'init',
+    summary: 'inside a project: create its ECR repository and Flyte project (safe to run twice)',
+    flags: Object.keys(INIT_GENERATOR_FLAGS),
   },
 };
 

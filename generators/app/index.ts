@@ -11,6 +11,7 @@ import { UserError } from '../lib/errors.js';
 import { QUESTIONS, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
 import { slugify } from '../lib/validators.js';
+import { runInit } from '../../scripts/init.js';
 
 /** Flags of this generator besides one per question. */
 export const APP_FLAGS = {
@@ -120,7 +121,11 @@ export default class AppGenerator extends Generator {
     }
   }
 
-  end(): void {
+  async end(): Promise<void> {
+    if ((this.options as Record<string, unknown>).init) {
+      this.log.info('Creating the ECR repository and the Flyte project (flyte-pipeline init)');
+      await runInit(this.destinationRoot(), {}, { log: (line) => console.log(line) });
+    }
     const slug = slugify(this.answers.projectName);
     const steps = [
       `cd ${slug}`,

@@ -1,0 +1,28 @@
+/** `yo flyte-pipeline:init` / `flyte-pipeline init`: the ECR repository and Flyte project of this project. */
+import Generator from 'yeoman-generator';
+import { INIT_FLAGS, runInit, type InitFlags } from '../../scripts/init.js';
+
+export const INIT_GENERATOR_FLAGS = {
+  ...Object.fromEntries(Object.entries(INIT_FLAGS).map(([name, description]) => [name, { type: String, description }])),
+  'dry-run': { type: Boolean, description: 'Print what would be created, updated or left alone; change nothing' },
+} as const;
+
+const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
+
+export default class InitGenerator extends Generator {
+  constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
+    super(args, options as never, { ...features, customInstallTask: true } as never);
+    for (const [name, spec] of Object.entries(INIT_GENERATOR_FLAGS)) this.option(name, spec);
+  }
+
+  async default(): Promise<void> {
+    const options = this.options as Record<string, unknown>;
+    const flags: Record<string, unknown> = {};
+    for (const flag of Object.keys(INIT_GENERATOR_FLAGS)) {
+      const value = options[flag] ?? options[camel(flag)];
+      if (value !== undefined) flags[camel(flag)] = value;
+    }
+    // The report goes to stdout (yeoman's log writes to stderr), so it can be piped or parsed.
+    await runInit(this.destinationRoot(), flags as InitFlags, { log: (line) => console.log(line) });
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The project's ECR repository, made idempotently with the AWS SDK v3 (default credential chain;
+ * `AWS_ENDPOINT_URL_ECR` points it at another endpoint, such as moto_server in the tests).
+ */
+import {
+  CreateRepositoryCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetLifecyclePolicyCommand,
+  PutLifecyclePolicyCommand,
+  type Repository,
+} from '@aws-sdk/client-ecr';
+import { UserError } from '../generators/lib/errors.js';
+import type { ResourceReport } from './outcome.js';
+
+export interface RepositorySettings {
+  repositoryName: string;
+  /** A KMS key id or ARN; AES256 when absent. */
+  kmsKey?: string;
+  /** Tags set on creation (ECR does not re-tag here). */
+  tags: Record<string, string>;
+}
+
+export interface LifecycleSettings {
+  expireUntaggedDays: number;
+  keepLastImages: number;
+}
+
+export const DEFAULT_LIFECYCLE: LifecycleSettings = { expireUntaggedDays: 14, keepLastImages: 100 };
+
+/** The lifecycle policy text: expire untagged images after N days, keep the last M images. */
+export function lifecyclePolicy({ expireUntaggedDays, keepLastImages }: LifecycleSettings): string {
+  return JSON.stringify({
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images after ${expireUntaggedDays} days`,
+        selection: { tagStatus: 'untagged', countType: 'sinceImagePushed', countUnit: 'days', countNumber: expireUntaggedDays },
+        action: { type: 'expire' },
+      },
+      {
+        rulePriority: 2,
+        description: `Keep the last ${keepLastImages} images`,
+        selection: { tagStatus: 'any', countType: 'imageCountMoreThan', countNumber: keepLastImages },
+        action: { type: 'expire' },
+      },
+    ],
+  });
+}
+
+/** Key-order-insensitive JSON, so a policy read back from ECR compares equal to ours. */
+function canonicalJson(text: string): string {
+  const sort = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(sort)
+      : value !== null && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([key, inner]) => [key, sort(inner)]))
+        : value;
+  try {
+    return JSON.stringify(sort(JSON.parse(text)));
+  } catch {
+    return text;
+  }
+}
+
+const errorName = (error: unknown): string => (error as { name?: string } | null)?.name ?? '';
+
+export async function describeRepository(client: ECRClient, repositoryName: string): Promise<Repository | undefined> {
+  try {
+    const { repositories } = await client.send(new DescribeRepositoriesCommand({ repositoryNames: [repositoryName] }));
+    return repositories?.[0];
+  } catch (error) {
+    if (errorName(error) === 'RepositoryNotFoundException') return undefined;
+    throw error;
+  }
+}
+
+export async function ensureRepository(
+  client: ECRClient,
+  settings: RepositorySettings,
+  { dryRun, expectedUri }: { dryRun: boolean; expectedUri: string },
+): Promise<ResourceReport & { repositoryUri: string }> {
+  const encryption = settings.kmsKey ? `KMS key ${settings.kmsKey}` : 'AES256';
+  const detail = (uri: string) => `${uri} (scan on push, immutable tags, ${encryption})`;
+  const existing = await describeRepository(client, settings.repositoryName);
+  if (existing) {
+    const uri = existing.repositoryUri ?? expectedUri;
+    return { resource: 'ECR repository', outcome: 'already existed', detail: uri, repositoryUri: uri };
+  }
+  if (dryRun) return { resource: 'ECR repository', outcome: 'would create', detail: detail(expectedUri), repositoryUri: expectedUri };
+  try {
+    const { repository } = await client.send(
+      new CreateRepositoryCommand({
+        repositoryName: settings.repositoryName,
+        imageScanningConfiguration: { scanOnPush: true },
+        imageTagMutability: 'IMMUTABLE',
+        encryptionConfiguration: settings.kmsKey ? { encryptionType: 'KMS', kmsKey: settings.kmsKey } : { encryptionType: 'AES256' },
+        tags: Object.entries(settings.tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    const uri = repository?.repositoryUri ?? expectedUri;
+    return { resource: 'ECR repository', outcome: 'created', detail: detail(uri), repositoryUri: uri };
+  } catch (error) {
+    // Created by someone else between our describe and create: that is the state we wanted.
+    if (errorName(error) === 'RepositoryAlreadyExistsException') {
+      return { resource: 'ECR repository', outcome: 'already existed', detail: expectedUri, repositoryUri: expectedUri };
+    }
+    throw error;
+  }
+}
+
+export async function ensureLifecyclePolicy(
+  client: ECRClient,
+  repositoryName: string,
+  lifecycle: LifecycleSettings,
+  { dryRun }: { dryRun: boolean },
+): Promise<ResourceReport> {
+  const wanted = lifecyclePolicy(lifecycle);
+  const detail = `expire untagged images after ${lifecycle.expireUntaggedDays} days, keep the last ${lifecycle.keepLastImages} images`;
+  let current: string | undefined;
+  try {
+    current = (await client.send(new GetLifecyclePolicyCommand({ repositoryName }))).lifecyclePolicyText;
+  } catch (error) {
+    // No policy yet, or (in a dry run) no repository yet.
+    if (!['LifecyclePolicyNotFoundException', 'RepositoryNotFoundException'].includes(errorName(error))) throw error;
+  }
+  if (current !== undefined && canonicalJson(current) === canonicalJson(wanted)) {
+    return { resource: 'ECR lifecycle', outcome: 'unchanged', detail };
+  }
+  const outcome = current === undefined ? 'created' : 'updated';
+  if (dryRun) return { resource: 'ECR lifecycle', outcome: outcome === 'created' ? 'would create' : 'would update', detail };
+  await client.send(new PutLifecyclePolicyCommand({ repositoryName, lifecyclePolicyText: wanted }));
+  return { resource: 'ECR lifecycle', outcome, detail };
+}
+
+/** AWS SDK failures a user can act on, as cause + fix; anything else is rethrown as is. */
+export function explainAwsError(error: unknown, region: string): UserError | undefined {
+  const name = errorName(error);
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  switch (name) {
+    case 'CredentialsProviderError':
+      return new UserError('no AWS credentials found', 'set AWS_PROFILE (aws configure / aws sso login), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
+    case 'AccessDeniedException':
+    case 'AccessDenied':
+      return new UserError(`AWS denied access: ${message}`, 'use credentials allowed ecr:DescribeRepositories, ecr:CreateRepository, ecr:GetLifecyclePolicy, ecr:PutLifecyclePolicy');
+    case 'UnrecognizedClientException':
+    case 'InvalidSignatureException':
+    case 'ExpiredTokenException':
+      return new UserError(`AWS rejected the credentials (${name})`, 'refresh them: aws sso login, or new keys in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY');
+    case 'ThrottlingException':
+    case 'TooManyRequestsException':
+      return new UserError('AWS throttled the ECR requests, still after the SDK retried', 'wait a minute and run it again; it is safe to re-run');
+    case 'InvalidParameterException':
+      return new UserError(`ECR refused the request: ${message}`, 'check --ecr-repository and --kms-key');
+    case 'KmsException':
+      return new UserError(`ECR could not use the KMS key: ${message}`, 'pass a key ECR may use with --kms-key, or leave it out for AES256');
+    default:
+      if (/getaddrinfo|ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(message)) {
+        return new UserError(`cannot reach ECR in ${region}: ${message}`, 'check the network, --aws-region, and AWS_ENDPOINT_URL_ECR if set');
+      }
+      return undefined;
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * `flyte-pipeline init`: create the project's ECR repository (with a lifecycle policy) and its
+ * Flyte project, idempotently. Settings come from the project's .yo-rc.json; flags override them.
+ * Preflight (region, names, flytectl, AWS credentials, FlyteAdmin reachable) runs before any
+ * change: if it fails, nothing is made.
+ */
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { GENERATOR_NAME } from '../generators/lib/context.js';
+import { UserError } from '../generators/lib/errors.js';
+import { slugify, validateAwsAccountId, validateAwsRegion, validateEcrRepository, validateSlug, type Validation } from '../generators/lib/validators.js';
+import { DEFAULT_LIFECYCLE, ensureLifecyclePolicy, ensureRepository, explainAwsError } from './ecr.js';
+import { ensureFlyteProject, findOnPath, flyteProjectExists, flytectl as realFlytectl, type Flytectl } from './flyte.js';
+import { formatReport, type ResourceReport } from './outcome.js';
+import { readProjectConfig } from './project-config.js';
+
+export interface InitFlags {
+  awsRegion?: string;
+  awsAccountId?: string;
+  ecrRepository?: string;
+  flyteProject?: string;
+  kmsKey?: string;
+  expireUntaggedDays?: string | number;
+  keepImages?: string | number;
+  flytectlConfig?: string;
+  dryRun?: boolean;
+}
+
+/** Flags of `flyte-pipeline init` besides --dry-run, with their help text; the generator declares them from here. */
+export const INIT_FLAGS = {
+  'aws-region': 'AWS region (default: the project answer, then AWS_REGION)',
+  'aws-account-id': 'AWS account id (default: the project answer)',
+  'ecr-repository': 'ECR repository name (default: the project answer)',
+  'flyte-project': 'Flyte project id (default: the project answer)',
+  'kms-key': 'KMS key id or ARN to encrypt the repository with (default: AES256)',
+  'expire-untagged-days': `expire untagged images after this many days (default ${DEFAULT_LIFECYCLE.expireUntaggedDays})`,
+  'keep-images': `keep at most this many images (default ${DEFAULT_LIFECYCLE.keepLastImages})`,
+  'flytectl-config': 'flytectl config file (default: FLYTECTL_CONFIG, then the project flyte-config.yaml)',
+} as const;
+
+export interface InitDependencies {
+  ecr?: ECRClient;
+  flytectl?: Flytectl;
+  log: (line: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+function required(value: string | undefined, flag: string, validate: (value: string) => Validation): string {
+  if (!value) {
+    throw new UserError(
+      `no ${flag.replace(/-/g, ' ')} known: this folder has no .yo-rc.json made by ${GENERATOR_NAME}`,
+      `run it inside a generated project, or pass --${flag}`,
+    );
+  }
+  const validation = validate(value);
+  if (validation !== true) throw new UserError(`--${flag}: ${validation}`, `pass a valid --${flag}`);
+  return value;
+}
+
+function positiveInteger(value: string | number | undefined, flag: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) throw new UserError(`--${flag} must be a whole number of at least 1, not "${value}"`, `pass e.g. --${flag} ${fallback}`);
+  return number;
+}
+
+export async function runInit(projectDir: string, flags: InitFlags, deps: InitDependencies): Promise<ResourceReport[]> {
+  const env = deps.env ?? process.env;
+  const stored = readProjectConfig(projectDir) ?? {};
+  const dryRun = Boolean(flags.dryRun);
+
+  const region = flags.awsRegion ?? stored.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) throw new UserError('no AWS region: the project has none and AWS_REGION is not set', 'pass --aws-region, e.g. --aws-region us-east-1');
+  required(region, 'aws-region', validateAwsRegion);
+  const repositoryName = required(flags.ecrRepository ?? stored.ecrRepository, 'ecr-repository', validateEcrRepository);
+  const projectId = required(flags.flyteProject ?? stored.flyteProject, 'flyte-project', validateSlug);
+  const accountId = flags.awsAccountId ?? stored.awsAccountId;
+  if (accountId !== undefined) required(accountId, 'aws-account-id', validateAwsAccountId);
+  const lifecycle = {
+    expireUntaggedDays: positiveInteger(flags.expireUntaggedDays, 'expire-untagged-days', DEFAULT_LIFECYCLE.expireUntaggedDays),
+    keepLastImages: positiveInteger(flags.keepImages, 'keep-images', DEFAULT_LIFECYCLE.keepLastImages),
+  };
+  const projectFlyteConfig = join(projectDir, 'flyte-config.yaml');
+  const configPath = flags.flytectlConfig ?? env.FLYTECTL_CONFIG ?? (existsSync(projectFlyteConfig) ? projectFlyteConfig : undefined);
+  if (configPath && !existsSync(configPath)) {
+    throw new UserError(`flytectl config ${configPath} does not exist`, 'pass --flytectl-config with an existing file, or unset FLYTECTL_CONFIG');
+  }
+
+  // Preflight: nothing is created unless every check passes.
+  const run = deps.flytectl ?? realFlytectl;
+  if (!deps.flytectl && !(await findOnPath('flytectl', env.PATH))) {
+    throw new UserError('flytectl is not on PATH', 'install it (https://docs.flyte.org/en/latest/flytectl/overview.html), e.g. `brew install flyteorg/homebrew-tap/flytectl`');
+  }
+  const ecr = deps.ecr ?? new ECRClient({ region });
+  try {
+    await ecr.config.credentials();
+  } catch (error) {
+    throw explainAwsError(error, region) ?? error;
+  }
+  const flyteProject = {
+    id: projectId,
+    name: (stored.projectName ?? projectId).trim().replace(/\s+/g, '-'),
+    description: stored.description ?? '',
+    labels: { 'managed-by': GENERATOR_NAME },
+    configPath: configPath ? resolve(configPath) : undefined,
+  };
+  // Read-only, and before any change: an unreachable FlyteAdmin stops us with nothing half-made.
+  const flyteProjectExisted = await flyteProjectExists(run, flyteProject);
+
+  const reports: ResourceReport[] = [];
+  const report = (entry: ResourceReport) => {
+    reports.push(entry);
+    deps.log(formatReport(entry));
+  };
+  try {
+    const tags = { project: slugify(stored.projectName ?? projectId) || projectId, 'flyte-project': projectId, 'managed-by': GENERATOR_NAME };
+    const expectedUri = `${accountId ?? '<account>'}.dkr.ecr.${region}.amazonaws.com/${repositoryName}`;
+    report(await ensureRepository(ecr, { repositoryName, kmsKey: flags.kmsKey, tags }, { dryRun, expectedUri }));
+    report(await ensureLifecyclePolicy(ecr, repositoryName, lifecycle, { dryRun }));
+  } catch (error) {
+    throw explainAwsError(error, region) ?? error;
+  }
+  report(await ensureFlyteProject(run, flyteProject, { dryRun, exists: flyteProjectExisted }));
+  deps.log(dryRun ? '\nDry run: nothing was changed. Run without --dry-run to apply.' : '\nDone. Next: ./run --remote src/ full');
+  return reports;
+}
