@@ -3,11 +3,13 @@
  * `pipenv install --dev` from PyPI), then the generated project's own commands.
  * Needs pipenv and hadolint on PATH (`.ci/setup` installs both).
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
+import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
-import { runBin } from './helpers/project.js';
+import { startMoto, type Moto } from './helpers/moto.js';
+import { ROOT, runBin } from './helpers/project.js';
 
 const WORKFLOWS = ['process_raw_data', 'generate_model_input', 'train_model', 'generate_model_output', 'evaluate', 'reporting', 'full'];
 
@@ -21,7 +23,7 @@ const inProject = (command: string, args: string[] = []) =>
 
 beforeAll(async () => {
   const workspace = mkdtempSync(join(tmpdir(), 'fp-e2e-'));
-  const generated = await runBin(['new', 'Churn Model', '--defaults', '--aws-account-id', '210987654321', '--aws-region', 'eu-west-1'], {
+  const generated = await runBin(['new', 'Churn Model', '--defaults', '--aws-account-id', '210987654321', '--aws-region', 'eu-west-1', '--flyte-endpoint', 'localhost:30080'], {
     cwd: workspace,
     env,
     extendEnv: false,
@@ -83,8 +85,8 @@ describe('a project generated with --defaults', () => {
     const image = /--tag (210987654321\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/churn-model:[0-9a-f]{16})/.exec(result.stdout)?.[1];
     expect(image).toBeDefined();
     expect(result.stdout).toContain(`docker push ${image}`);
-    expect(result.stdout).toContain('aws ecr get-login-password --region eu-west-1');
-    expect(result.stdout).toMatch(new RegExp(`pyflyte register --project churn-model --domain development --image ${image} --version \\S+ src/workflows`));
+    expect(result.stdout).toContain('docker login --username AWS --password-stdin 210987654321.dkr.ecr.eu-west-1.amazonaws.com');
+    expect(result.stdout).toMatch(new RegExp(`pyflyte register --project churn-model --domain development --image ${image} --version \\S+ --copy auto src/workflows`));
   });
 
   it('is formatted and lint-free as generated: black --check, flake8', async () => {
@@ -108,4 +110,181 @@ describe('a project generated with --defaults', () => {
       expect(result.stdout).toMatch(new RegExp(`^\\s+${target}\\s`, 'm'));
     }
   });
+});
+
+/**
+ * The remote loop (`./run --remote`), on the same installed project. ECR is moto_server; docker is
+ * the STAND-IN in test/fixtures/bin (no Docker daemon here); FlyteAdmin is out of reach, so the
+ * launch is checked as the plan's exact step, and registration as the real `pyflyte register`
+ * failing to connect.
+ */
+describe('the remote loop', () => {
+  let moto: Moto;
+  let ecr: ECRClient;
+  let remoteEnv: Record<string, string>;
+  let dockerLog: string;
+  const inRemote = (command: string, args: string[] = [], extra: Record<string, string> = {}) =>
+    execa(command, args, { cwd: project, env: { ...remoteEnv, ...extra }, extendEnv: false, reject: false, all: true, stdin: 'ignore' });
+  const plan = async (): Promise<RemotePlan> => {
+    const result = await inRemote('./run', ['--remote', '--dry-run', '--json', 'src/', 'full']);
+    if (result.exitCode !== 0) throw new Error(String(result.all));
+    return JSON.parse(String(result.stdout)) as RemotePlan;
+  };
+  const runs = (current: RemotePlan) => current.steps.map((step) => `${step.name}:${step.run ? 'run' : 'skip'}`);
+  const dockerCalls = (verb: string) => readFileSync(dockerLog, 'utf8').trim().split('\n').filter((line) => line && JSON.parse(line)[0] === verb).length;
+  const git = (...args: string[]) => inRemote('git', args);
+
+  beforeAll(async () => {
+    moto = await startMoto();
+    const workspace = mkdtempSync(join(tmpdir(), 'fp-remote-'));
+    dockerLog = join(workspace, 'docker.jsonl');
+    writeFileSync(dockerLog, '');
+    remoteEnv = {
+      ...(env as Record<string, string>),
+      ...moto.env,
+      PATH: `${join(ROOT, 'test', 'fixtures', 'bin')}${delimiter}${process.env.PATH}`,
+      DOCKER_STANDIN_STATE: join(workspace, 'docker.json'),
+      DOCKER_STANDIN_LOG: dockerLog,
+      GIT_AUTHOR_NAME: 'Test',
+      GIT_AUTHOR_EMAIL: 'test@example.com',
+      GIT_COMMITTER_NAME: 'Test',
+      GIT_COMMITTER_EMAIL: 'test@example.com',
+    };
+    ecr = new ECRClient({ region: 'eu-west-1', endpoint: moto.endpoint, credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'churn-model', imageTagMutability: 'IMMUTABLE' }));
+    await git('init', '-q');
+    await git('add', '-A');
+    await git('commit', '-qm', 'generated');
+  }, 60_000);
+  afterAll(async () => moto?.stop());
+
+  it('the image tag is stable across runs and clones, ignores src/, and follows every image input', async () => {
+    const tag = async (dir: string) => (await execa('python3', ['scripts/remote.py', 'image-tag'], { cwd: dir })).stdout;
+    const original = await tag(project);
+    expect(original).toMatch(/^[0-9a-f]{16}$/);
+    expect(await tag(project)).toBe(original);
+    const clone = join(mkdtempSync(join(tmpdir(), 'fp-clone-')), 'clone');
+    await execa('git', ['clone', '-q', project, clone]);
+    expect(await tag(clone)).toBe(original);
+    appendFileSync(join(clone, 'src', 'tasks', 'evaluate.py'), '# a code change\n');
+    expect(await tag(clone)).toBe(original);
+    for (const input of ['Pipfile', 'Pipfile.lock', 'Dockerfile']) {
+      appendFileSync(join(clone, input), '\n');
+      expect([input, await tag(clone)]).not.toEqual([input, original]);
+      await execa('git', ['checkout', '--', input], { cwd: clone });
+      expect(await tag(clone)).toBe(original);
+    }
+  });
+
+  it('the image tag follows the Python version', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'fp-py312-'));
+    const args = ['new', 'Churn Model', '--defaults', '--skip-install', '--aws-account-id', '210987654321', '--aws-region', 'eu-west-1'];
+    expect((await runBin([...args, '--python-version', '3.12'], { cwd: other })).exitCode).toBe(0);
+    copyFileSync(join(project, 'Pipfile.lock'), join(other, 'churn-model', 'Pipfile.lock'));
+    const tag = async (dir: string) => (await execa('python3', ['scripts/remote.py', 'image-tag'], { cwd: dir })).stdout;
+    expect(await tag(join(other, 'churn-model'))).not.toBe(await tag(project));
+  });
+
+  it('plans against ECR: fresh -> build and push; tag present -> skipped; code change -> skipped, new version; dependency change -> build and push', async () => {
+    const fresh = await plan();
+    expect(runs(fresh)).toEqual(['build:run', 'push:run', 'register:run', 'launch:run']);
+    expect(fresh.image).toBe(`210987654321.dkr.ecr.eu-west-1.amazonaws.com/churn-model:${fresh.tag}`);
+    expect(fresh.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(fresh.steps[0].command).toEqual(['docker', 'build', '--platform', 'linux/amd64', '--tag', fresh.image, '.']);
+    expect(fresh.steps[1].command).toEqual(['docker', 'push', fresh.image]);
+    expect(fresh.steps[2].command).toEqual(['pyflyte', 'register', '--project', 'churn-model', '--domain', 'development', '--image', fresh.image, '--version', fresh.version, '--copy', 'auto', 'src/workflows']);
+    expect(fresh.steps[3].reason).toBe(`launch plan workflows.full.full @ ${fresh.version} with {"raw_data": "data/01_raw/breast_cancer.csv"}`);
+
+    await ecr.send(new PutImageCommand({ repositoryName: 'churn-model', imageTag: fresh.tag, imageManifest: FAKE_MANIFEST }));
+    const present = await plan();
+    expect(runs(present)).toEqual(['build:skip', 'push:skip', 'register:run', 'launch:run']);
+    expect(present.version).toBe(fresh.version);
+
+    appendFileSync(join(project, 'src', 'tasks', 'evaluate.py'), '# a code-only change\n');
+    const codeChange = await plan();
+    expect(runs(codeChange)).toEqual(['build:skip', 'push:skip', 'register:run', 'launch:run']);
+    expect(codeChange.tag).toBe(fresh.tag);
+    expect(codeChange.version).toMatch(new RegExp(`^${fresh.version}-[0-9a-f]{8}$`));
+    await git('checkout', '--', 'src/tasks/evaluate.py');
+
+    appendFileSync(join(project, 'Pipfile.lock'), '\n');
+    const dependencyChange = await plan();
+    expect(runs(dependencyChange)).toEqual(['build:run', 'push:run', 'register:run', 'launch:run']);
+    expect(dependencyChange.tag).not.toBe(fresh.tag);
+    await git('checkout', '--', 'Pipfile.lock');
+  }, 120_000);
+
+  it('make build push does the docker work only when the image inputs changed', async () => {
+    const buildsAndPushes = () => `${dockerCalls('build')}/${dockerCalls('push')}`;
+    writeFileSync(dockerLog, '');
+    appendFileSync(join(project, 'Dockerfile'), '# a new image\n');
+    expect((await inRemote('make', ['build', 'push'])).exitCode).toBe(0);
+    expect(buildsAndPushes()).toBe('1/1');
+    appendFileSync(join(project, 'src', 'tasks', 'evaluate.py'), '# a code-only change\n');
+    const again = await inRemote('make', ['build', 'push']);
+    expect(again.all).toContain('build: skipped');
+    expect(again.all).toContain('push: skipped, ECR already has');
+    expect(buildsAndPushes()).toBe('1/1');
+    await git('checkout', '--', 'Dockerfile', 'src/tasks/evaluate.py');
+  }, 120_000);
+
+  it('make package serialises the workflows with the computed image', async () => {
+    const image = (await inRemote('make', ['-s', 'print-IMAGE'])).stdout;
+    expect((await inRemote('make', ['package'])).exitCode).toBe(0);
+    const task = await execa('tar', ['xzOf', join(project, 'dist', 'flyte-package.tgz'), '--wildcards', '*tasks.train_model.train_model_task_1.pb'], { encoding: 'latin1' });
+    expect(task.stdout).toContain(image);
+  }, 120_000);
+
+  it('make runcmd prints the exact local and remote command lines for this tree', async () => {
+    const image = (await inRemote('make', ['-s', 'print-IMAGE'])).stdout;
+    const version = (await inRemote('python3', ['scripts/remote.py', 'version'])).stdout;
+    const result = await inRemote('make', ['runcmd']);
+    expect(result.stdout).toContain('local:  ./run src/ full');
+    expect(result.stdout).toContain(`remote: ./run --remote src/ full      (image ${image}, version ${version})`);
+  });
+
+  describe('clear errors, exit 1', () => {
+    const expectError = (result: { exitCode?: number; stderr?: unknown }, cause: RegExp, fix: RegExp) => {
+      expect(result.exitCode).toBe(1);
+      expect(String(result.stderr)).toMatch(cause);
+      expect(String(result.stderr)).toMatch(fix);
+    };
+
+    it('the ECR repository is missing: points to make init', async () => {
+      expectError(await inRemote('./run', ['--remote', '--dry-run', 'src/', 'full'], { ECR_REPOSITORY: 'no-such-repo' }), /ECR repository no-such-repo does not exist/, /make init/);
+    });
+
+    it('the Docker daemon is not running, when an image must be built', async () => {
+      appendFileSync(join(project, 'Pipfile.lock'), '\n');
+      expectError(await inRemote('./run', ['--remote', 'src/', 'full'], { DOCKER_STANDIN_DAEMON: 'down' }), /Docker daemon is not running/, /start Docker/);
+      await git('checkout', '--', 'Pipfile.lock');
+    });
+
+    it('docker cannot log in to ECR', async () => {
+      appendFileSync(join(project, 'Pipfile.lock'), '\n\n');
+      expectError(await inRemote('./run', ['--remote', 'src/', 'full'], { DOCKER_STANDIN_LOGIN: 'fail' }), /docker could not log in to 210987654321\.dkr\.ecr/, /AWS credentials/);
+      await git('checkout', '--', 'Pipfile.lock');
+    });
+
+    it('FlyteAdmin is unreachable: the real pyflyte register fails to connect', async () => {
+      const result = await inRemote('./run', ['--remote', 'src/', 'full']);
+      expect(result.stdout).toMatch(/build\s+skip/);
+      expect(result.stdout).toContain('$ pyflyte register --project churn-model');
+      expectError(result, /FlyteAdmin is unreachable/, /admin\.endpoint in .*flyte-config\.yaml/);
+    }, 120_000);
+  });
+});
+
+interface RemotePlan {
+  image: string;
+  tag: string;
+  version: string;
+  steps: Array<{ name: string; run: boolean; reason: string; command: string[] }>;
+}
+
+const FAKE_MANIFEST = JSON.stringify({
+  schemaVersion: 2,
+  mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
+  config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: `sha256:${'a'.repeat(64)}` },
+  layers: [],
 });

@@ -22,6 +22,7 @@ const EXPECTED_FILES = [
   'flyte-config.yaml',
   'pyproject.toml',
   'run',
+  'scripts/remote.py',
   'setup.cfg',
   ...['__init__', 'content_hash', 'evaluate', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
     (name) => `src/tasks/${name}.py`,
@@ -29,7 +30,7 @@ const EXPECTED_FILES = [
   ...['__init__', 'evaluate', 'full', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
     (name) => `src/workflows/${name}.py`,
   ),
-  ...['__init__', 'conftest', 'test_content_hash', 'test_evaluate', 'test_generate_model_input', 'test_generate_model_output', 'test_process_raw_data', 'test_reporting', 'test_train_model', 'test_workflows'].map(
+  ...['__init__', 'conftest', 'test_content_hash', 'test_evaluate', 'test_generate_model_input', 'test_generate_model_output', 'test_process_raw_data', 'test_remote', 'test_reporting', 'test_train_model', 'test_workflows'].map(
     (name) => `tests/${name}.py`,
   ),
 ].sort();

@@ -1,0 +1,94 @@
+"""The remote loop: what the image tag and the version depend on, and the plan."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from scripts import remote
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the image's inputs and of src/, outside any git repository."""
+    for name in ("Dockerfile", "Pipfile"):
+        shutil.copy(PROJECT / name, tmp_path / name)
+    (tmp_path / "Pipfile.lock").write_text('{"_meta": {}}\n')
+    shutil.copytree(PROJECT / "src", tmp_path / "src")
+    return tmp_path
+
+
+def test_dockerfile_sources_skip_fast_registered_code():
+    dockerfile = (
+        "FROM python:3.11-slim\n"
+        "COPY Pipfile Pipfile.lock /tmp/deps/\n"
+        'COPY ["requirements extra.txt", "/opt/"]\n'
+        "ADD --chown=1000:1000 config/ \\\n    /etc/app/\n"
+        "COPY --from=builder /wheels /wheels\n"
+        "COPY --chown=1000:1000 src/ ./\n"
+    )
+    assert remote.dockerfile_sources(dockerfile) == [
+        "Pipfile",
+        "Pipfile.lock",
+        "requirements extra.txt",
+        "config/",
+    ]
+
+
+def test_image_tag_is_stable_and_ignores_code(project: Path):
+    tag = remote.image_tag(project)
+    assert len(tag) == 16 and tag == remote.image_tag(project)
+    (project / "src" / "tasks" / "evaluate.py").write_text("# edited\n")
+    assert remote.image_tag(project) == tag
+
+
+@pytest.mark.parametrize("name", ["Dockerfile", "Pipfile", "Pipfile.lock"])
+def test_image_tag_follows_each_image_input(project: Path, name: str):
+    tag = remote.image_tag(project)
+    with (project / name).open("a") as file:
+        file.write("\n# changed\n")
+    assert remote.image_tag(project) != tag
+
+
+def test_image_tag_needs_the_lock_file(project: Path):
+    (project / "Pipfile.lock").unlink()
+    with pytest.raises(remote.RemoteError, match="Pipfile.lock"):
+        remote.image_tag(project)
+
+
+def test_version_outside_git_follows_the_code(project: Path):
+    first = remote.version(project)
+    assert first.startswith("dev-")
+    (project / "src" / "tasks" / "evaluate.py").write_text("# edited\n")
+    assert remote.version(project) != first
+
+
+def test_parse_inputs():
+    assert remote.parse_inputs(["--seed", "7", "--test-size", "0.3"]) == {
+        "seed": "7",
+        "test_size": "0.3",
+    }
+    with pytest.raises(remote.RemoteError):
+        remote.parse_inputs(["--seed"])
+
+
+def test_plan_skips_build_and_push_when_ecr_has_the_tag(monkeypatch):
+    monkeypatch.setattr(remote, "local_image_exists", lambda image: False)
+    settings = remote.Settings(
+        "123456789012", "us-east-1", "repo", "proj", "development", "cfg.yaml"
+    )
+    present = remote.make_plan(settings, "full", {}, in_ecr=True)
+    assert [(step.name, step.run) for step in present.steps] == [
+        ("build", False),
+        ("push", False),
+        ("register", True),
+        ("launch", True),
+    ]
+    missing = remote.make_plan(settings, "full", {}, in_ecr=False)
+    assert missing.steps[0].command[:2] == ["docker", "build"]
+    assert missing.steps[1].command == ["docker", "push", missing.image]
+    assert missing.image.startswith(
+        "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:"
+    )
