@@ -6,7 +6,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
-import { APP_FLAGS } from '../generators/app/index.js';
+import { APP_FLAGS, UPGRADE_FLAGS } from '../generators/app/index.js';
 import { INIT_GENERATOR_FLAGS } from '../generators/init/index.js';
 import { UserError } from '../generators/lib/errors.js';
 import { QUESTIONS, flagOf } from '../generators/lib/questions.js';
@@ -18,6 +18,8 @@ interface Command {
   summary: string;
   /** Every flag the command takes, so a typo is an error rather than silently ignored. */
   flags: readonly string[];
+  /** Arguments the command adds for its generator. */
+  extraArgs?: readonly string[];
 }
 
 const COMMON_FLAGS = ['help'];
@@ -27,6 +29,12 @@ const COMMANDS: Record<string, Command> = {
     generator: 'app',
     summary: 'generate a new Flyte pipeline project into ./<slug>/',
     flags: [...QUESTIONS.map((question) => flagOf(question.name)), ...Object.keys(APP_FLAGS)],
+  },
+  upgrade: {
+    generator: 'app',
+    summary: 'inside a project: bring it to the current template, keeping your edits (three-way merge)',
+    flags: [...QUESTIONS.map((question) => flagOf(question.name)), ...Object.keys(UPGRADE_FLAGS)],
+    extraArgs: ['--upgrade'],
   },
   init: {
     generator: 'init',
@@ -77,7 +85,7 @@ async function main(argv: string[]): Promise<number> {
   quietTaskFailureBanner(env.adapter.log as unknown as { error: (...args: unknown[]) => unknown });
   const namespace = `flyte-pipeline:${command.generator}`;
   env.register(join(GENERATORS_DIR, command.generator, 'index.js'), { namespace });
-  await env.run([namespace, ...rest], { skipCache: true, force: rest.includes('--force') } as never);
+  await env.run([namespace, ...rest, ...(command.extraArgs ?? [])], { skipCache: true, force: rest.includes('--force') } as never);
   return 0;
 }
 

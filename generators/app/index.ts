@@ -1,17 +1,22 @@
 /**
  * `yo flyte-pipeline [NAME]`: answers -> template context -> files in ./<slug>/ -> `pipenv install --dev`.
+ * Run again inside a generated project (no NAME, or `flyte-pipeline upgrade`), it upgrades the
+ * project to the current template with the stored answers, merging the user's edits.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
 import { readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
-import { templateContext } from '../lib/context.js';
+import { generatorVersion, templateContext } from '../lib/context.js';
 import { UserError } from '../lib/errors.js';
 import { QUESTIONS, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
-import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
+import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
+import { SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
+import { planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
 import { slugify } from '../lib/validators.js';
 import { runInit } from '../../scripts/init.js';
+import { findProjectRoot, readProjectConfig, type StoredConfig } from '../../scripts/project-config.js';
 
 /** Flags of this generator besides one per question. */
 export const APP_FLAGS = {
@@ -22,13 +27,23 @@ export const APP_FLAGS = {
   force: { type: Boolean, description: 'Write into a folder that is not empty, overwriting its files' },
 } as const;
 
+/** Flags of `flyte-pipeline upgrade` (it runs this generator inside a project). */
+export const UPGRADE_FLAGS = {
+  upgrade: { type: Boolean, description: 'Upgrade the project in this folder to the current template' },
+  'dry-run': { type: Boolean, description: 'With upgrade: list what would change, write nothing' },
+} as const;
+
 function gitConfig(key: string): string | undefined {
   const result = execaSync('git', ['config', '--get', key], { reject: false });
   return result.exitCode === 0 && typeof result.stdout === 'string' && result.stdout.trim() ? result.stdout.trim() : undefined;
 }
 
+// yeoman runs every prototype method as a task, except those named with a leading underscore.
 export default class AppGenerator extends Generator {
   answers!: Answers;
+  /** Set when upgrading: the answers and version the project was generated with. */
+  private previous?: StoredConfig;
+  private upgradeEntries: UpgradeEntry[] = [];
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     // customInstallTask: the install step is ours (pipenv); yeoman's npm install does not apply.
@@ -40,23 +55,35 @@ export default class AppGenerator extends Generator {
         description: question.choices ? `${question.message} (${question.choices.join(' | ')})` : question.message,
       });
     }
-    for (const [name, spec] of Object.entries(APP_FLAGS)) this.option(name, spec);
+    for (const [name, spec] of Object.entries({ ...APP_FLAGS, ...UPGRADE_FLAGS })) this.option(name, spec);
+  }
+
+  private get flags(): Record<string, unknown> {
+    return this.options as Record<string, unknown>;
+  }
+
+  /** The folder of templates to render: the package's, or (tests of upgrades) an older copy. */
+  private get templateDir(): string {
+    return typeof this.flags.templatesDir === 'string' ? this.flags.templatesDir : join(TEMPLATES_DIR, 'project');
+  }
+
+  private get templateVersion(): string {
+    return typeof this.flags.templateVersion === 'string' ? this.flags.templateVersion : generatorVersion();
   }
 
   /** Flags from the command line (kebab-case) or from a caller such as yeoman-test (camelCase). */
-  private givenByFlags(): GivenAnswers {
-    const options = this.options as Record<string, unknown>;
+  private _givenByFlags(): GivenAnswers {
     const given: GivenAnswers = {};
     for (const question of QUESTIONS) {
-      const value = options[flagOf(question.name)] ?? options[question.name];
+      const value = this.flags[flagOf(question.name)] ?? this.flags[question.name];
       if (value !== undefined && value !== true && value !== false) given[question.name] = String(value);
     }
-    if (given.projectName === undefined && typeof options.name === 'string') given.projectName = options.name;
+    if (given.projectName === undefined && typeof this.flags.name === 'string') given.projectName = this.flags.name;
     return given;
   }
 
   private get ask(): Ask | undefined {
-    const interactive = Boolean(process.stdin.isTTY) || Boolean((this.options as Record<string, unknown>).askWithoutTty);
+    const interactive = Boolean(process.stdin.isTTY) || Boolean(this.flags.askWithoutTty);
     if (!interactive) return undefined;
     return async (question, defaultValue) => {
       const { value } = await this.prompt<{ value: string }>([
@@ -68,47 +95,99 @@ export default class AppGenerator extends Generator {
     };
   }
 
+  /** `--skip-install` on the command line, or `skipInstall` from a caller such as yeoman-test. */
+  private get skipInstall(): boolean {
+    return Boolean(this.flags.skipInstall ?? this.flags['skip-install']);
+  }
+
+  initializing(): void {
+    // Without a NAME, inside a generated project (or a folder of one), this is an upgrade.
+    const projectRoot = findProjectRoot(this.destinationRoot());
+    const upgrading = Boolean(this.flags.upgrade) || (projectRoot !== undefined && typeof this.flags.name !== 'string');
+    if (!upgrading) return;
+    if (!projectRoot) {
+      throw new UserError(`${this.destinationRoot()} is not in a project made by flyte-pipeline (no .yo-rc.json)`, 'run it inside a generated project, or use `flyte-pipeline new NAME`');
+    }
+    this.destinationRoot(projectRoot);
+    this.previous = readProjectConfig(projectRoot);
+  }
+
   async prompting(): Promise<void> {
-    const options = this.options as Record<string, unknown>;
-    const fromFile = typeof options.answers === 'string' ? readAnswersFile(options.answers) : {};
+    const fromFile = typeof this.flags.answers === 'string' ? readAnswersFile(this.flags.answers) : {};
     const source: DefaultsSource = {
       env: process.env,
       home: process.env.HOME ?? '',
       gitUser: { name: gitConfig('user.name'), email: gitConfig('user.email') },
     };
+    const stored: GivenAnswers = {};
+    for (const question of QUESTIONS) {
+      const value = this.previous?.[question.name];
+      if (value !== undefined) stored[question.name] = String(value);
+    }
     this.answers = await resolveAnswers({
-      layers: [this.givenByFlags(), fromFile],
-      useDefaults: Boolean(options.defaults),
+      layers: [this._givenByFlags(), fromFile, stored],
+      // An upgrade never asks: a question added since takes its default.
+      useDefaults: Boolean(this.flags.defaults) || this.previous !== undefined,
       ask: this.ask,
       source,
     });
   }
 
   configuring(): void {
+    if (this.previous) return;
     const target = join(this.destinationRoot(), slugify(this.answers.projectName));
-    if (existsSync(target) && readdirSync(target).length > 0 && !(this.options as Record<string, unknown>).force) {
+    if (existsSync(target) && readdirSync(target).length > 0 && !this.flags.force) {
       throw new UserError(`${target} exists and is not empty`, 'choose another project name, remove the folder, or pass --force to overwrite');
     }
     this.destinationRoot(target);
   }
 
   writing(): void {
-    const context = templateContext(this.answers);
-    for (const file of renderFolder(join(TEMPLATES_DIR, 'project'), { ...context })) {
+    const files = renderFolder(this.templateDir, { ...templateContext(this.answers), generatorVersion: this.templateVersion });
+    if (this.previous) {
+      this._upgrade(files);
+      return;
+    }
+    for (const file of files) {
       this.fs.write(this.destinationPath(file.path), file.contents, file.executable ? { stat: { mode: 0o755 } as never } : undefined);
     }
+    this.fs.write(this.destinationPath(SNAPSHOT_PATH), encodeSnapshot(this.templateVersion, files));
     // .yo-rc.json under "generator-flyte-pipeline": the answers (none secret) and who made the project.
-    this.config.set({ generatorVersion: context.generatorVersion, ...this.answers });
+    this.config.set({ generatorVersion: this.templateVersion, ...this.answers });
   }
 
-  /** `--skip-install` on the command line, or `skipInstall` from a caller such as yeoman-test. */
-  private get skipInstall(): boolean {
-    const options = this.options as Record<string, unknown>;
-    return Boolean(options.skipInstall ?? options['skip-install']);
+  /** Three-way upgrade, written straight to disk: the merge already decided every file. */
+  private _upgrade(files: RenderedFile[]): void {
+    const root = this.destinationRoot();
+    const snapshotPath = join(root, SNAPSHOT_PATH);
+    if (!existsSync(snapshotPath)) {
+      throw new UserError(`${SNAPSHOT_PATH} is missing, so the generated originals cannot be told from your edits`, 'restore it from version control, then run the upgrade again');
+    }
+    const base = decodeSnapshot(readFileSync(snapshotPath));
+    const from = this.previous?.generatorVersion ?? base.generatorVersion;
+    this.upgradeEntries = planUpgrade({
+      base: base.files,
+      current: (path) => (existsSync(join(root, path)) ? readFileSync(join(root, path)) : undefined),
+      next: files,
+      labels: { yours: 'yours', base: `template ${from}`, template: `template ${this.templateVersion}` },
+    });
+    const dryRun = Boolean(this.flags.dryRun ?? this.flags['dry-run']);
+    this.log(`${dryRun ? 'Dry run: would upgrade' : 'Upgrading'} ${this.answers.projectName} from ${from} to ${this.templateVersion}`);
+    this.log(summarise(this.upgradeEntries));
+    if (dryRun) return;
+    for (const entry of this.upgradeEntries) {
+      if (!entry.contents) continue;
+      const path = join(root, entry.path);
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, entry.contents);
+      if (entry.executable) chmodSync(path, 0o755);
+    }
+    writeFileSync(snapshotPath, encodeSnapshot(this.templateVersion, files));
+    this.config.set({ generatorVersion: this.templateVersion, ...this.answers });
   }
 
   async install(): Promise<void> {
-    if (this.skipInstall) return;
+    if (this.skipInstall || this.previous) return;
     this.log.info('Installing Python dependencies: pipenv install --dev (a few minutes the first time)');
     try {
       await this.spawn('pipenv', ['install', '--dev'], { cwd: this.destinationRoot(), stdio: 'inherit' });
@@ -116,13 +195,17 @@ export default class AppGenerator extends Generator {
       const missing = (error as { code?: string }).code === 'ENOENT';
       throw new UserError(
         missing ? 'pipenv is not installed, so the Python dependencies were not installed' : 'pipenv install --dev failed (see its output above)',
-        `the project is written; run \`${missing ? 'pip install --user pipenv && ' : ''}cd ${this.answers.projectName ? slugify(this.answers.projectName) : '.'} && pipenv install --dev\``,
+        `the project is written; run \`${missing ? 'pip install --user pipenv && ' : ''}cd ${slugify(this.answers.projectName)} && pipenv install --dev\``,
       );
     }
   }
 
   async end(): Promise<void> {
-    if ((this.options as Record<string, unknown>).init) {
+    if (this.previous) {
+      this._endUpgrade();
+      return;
+    }
+    if (this.flags.init) {
       this.log.info('Creating the ECR repository and the Flyte project (flyte-pipeline init)');
       await runInit(this.destinationRoot(), {}, { log: (line) => console.log(line) });
     }
@@ -134,5 +217,17 @@ export default class AppGenerator extends Generator {
       './run src/ full           # train, evaluate and report on the sample data',
     ];
     this.log(`\nDone. ${this.answers.projectName} is in ./${slug}. Now run:\n\n${steps.map((step) => `  ${step}`).join('\n')}\n\nThen, on Flyte: make init, then ./run --remote src/ full\n`);
+  }
+
+  private _endUpgrade(): void {
+    const conflicts = this.upgradeEntries.filter((entry) => entry.status === 'conflict').map((entry) => entry.path);
+    const pipfileChanged = this.upgradeEntries.some((entry) => entry.path === 'Pipfile' && entry.contents);
+    if (conflicts.length > 0 && !(this.flags.dryRun ?? this.flags['dry-run'])) {
+      throw new UserError(
+        `the upgrade left conflicts in ${conflicts.join(', ')}: both versions are kept between <<<<<<< and >>>>>>> markers`,
+        'edit those files to keep what you want, remove the markers, then run make test',
+      );
+    }
+    if (pipfileChanged) this.log('The Pipfile changed: run `pipenv install --dev` to update the environment.');
   }
 }
