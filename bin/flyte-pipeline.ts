@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createEnv } from 'yeoman-environment';
 import { APP_FLAGS, UPGRADE_FLAGS } from '../generators/app/index.js';
 import { INIT_GENERATOR_FLAGS } from '../generators/init/index.js';
+import { WORKFLOW_FLAGS } from '../generators/workflow/index.js';
 import { UserError } from '../generators/lib/errors.js';
 import { QUESTIONS, flagOf } from '../generators/lib/questions.js';
 
@@ -35,6 +36,11 @@ const COMMANDS: Record<string, Command> = {
     summary: 'inside a project: bring it to the current template, keeping your edits (three-way merge)',
     flags: [...QUESTIONS.map((question) => flagOf(question.name)), ...Object.keys(UPGRADE_FLAGS)],
     extraArgs: ['--upgrade'],
+  },
+  workflow: {
+    generator: 'workflow',
+    summary: 'inside a project: add a step (task + workflow + test); --after STEP wires it into full',
+    flags: Object.keys(WORKFLOW_FLAGS),
   },
   init: {
     generator: 'init',

@@ -3,13 +3,14 @@
  * `pipenv install --dev` from PyPI), then the generated project's own commands.
  * Needs pipenv and hadolint on PATH (`.ci/setup` installs both).
  */
-import { appendFileSync, copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/client-ecr';
 import { execa } from 'execa';
 import { startMoto, type Moto } from './helpers/moto.js';
-import { ROOT, runBin } from './helpers/project.js';
+import helpers from 'yeoman-test';
+import { APP_GENERATOR, ROOT, listFiles, runBin } from './helpers/project.js';
 
 const WORKFLOWS = ['process_raw_data', 'generate_model_input', 'train_model', 'generate_model_output', 'evaluate', 'reporting', 'full'];
 
@@ -18,6 +19,11 @@ const { VIRTUAL_ENV: _ignored, ...baseEnv } = process.env;
 const env = { ...baseEnv, PIPENV_VENV_IN_PROJECT: '1', PIPENV_YES: '1', PIPENV_NOSPIN: '1', FLYTE_LOCAL_CACHE_ENABLED: 'false' };
 
 let project: string;
+
+/** Fails with the command's output, so a red run says why. */
+function expectSuccess(result: { exitCode?: number; all?: unknown }): void {
+  if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}:\n${String(result.all)}`);
+}
 const inProject = (command: string, args: string[] = []) =>
   execa(command, args, { cwd: project, env, extendEnv: false, reject: false, all: true, stdin: 'ignore' });
 
@@ -287,4 +293,146 @@ const FAKE_MANIFEST = JSON.stringify({
   mediaType: 'application/vnd.docker.distribution.manifest.v2+json',
   config: { mediaType: 'application/vnd.docker.container.image.v1+json', size: 1, digest: `sha256:${'a'.repeat(64)}` },
   layers: [],
+});
+
+/** Growing the installed project with `flyte-pipeline workflow`, then its own checks. */
+describe('growing the project: flyte-pipeline workflow', () => {
+  it('adds a step wired after process_raw_data and a standalone one; tests, black, flake8 and ./run src/ full pass', async () => {
+    const wired = await runBin(['workflow', 'remove_outliers', '--after', 'process_raw_data'], { cwd: project });
+    expect(wired.exitCode).toBe(0);
+    expect(wired.all).toContain('full now runs it after process_raw_data');
+    const standalone = await runBin(['workflow', 'calibrate'], { cwd: join(project, 'src') });
+    expect(standalone.exitCode).toBe(0);
+    for (const path of ['src/tasks/calibrate.py', 'src/workflows/calibrate.py', 'tests/test_calibrate.py']) expect(existsSync(join(project, path))).toBe(true);
+    const full = readFileSync(join(project, 'src', 'workflows', 'full.py'), 'utf8');
+    expect(full).toContain('    primary = process_raw_data(raw_data=raw_data)\n    primary = remove_outliers(data=primary)\n');
+    expect(full).not.toContain('calibrate');
+
+    const tests = await inProject('make', ['test']);
+    expect(tests.all).toMatch(/test_remove_outliers\.py|passed/);
+    expect(tests.exitCode).toBe(0);
+    expect((await inProject('pipenv', ['run', 'black', '--check', '.'])).exitCode).toBe(0);
+    expect((await inProject('pipenv', ['run', 'flake8', '.'])).all).toBe('');
+    const run = await inProject('./run', ['src/', 'full']);
+    expect(run.exitCode).toBe(0);
+    expect(run.all).toMatch(/accuracy=0\.9\d/);
+    expect((await inProject('./run', ['src/', 'calibrate', '--help'])).exitCode).toBe(0);
+  }, 5 * 60_000);
+
+  it.each([
+    [['workflow', 'Remove-Outliers'], /not a snake_case Python identifier/],
+    [['workflow', 'remove_outliers'], /src\/tasks\/remove_outliers\.py already exists/],
+    [['workflow', 'resample', '--after', 'train_model'], /train_model does not return one table/],
+    [['workflow', 'resample', '--after', 'nowhere'], /there is no src\/workflows\/nowhere\.py/],
+    [['workflow'], /no workflow name given/],
+  ])('refuses %j, writing nothing', async (args, cause) => {
+    const before = readFileSync(join(project, 'src', 'workflows', 'full.py'), 'utf8');
+    const result = await runBin(args, { cwd: project });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toMatch(cause);
+    expect(existsSync(join(project, 'src', 'tasks', 'resample.py'))).toBe(false);
+    expect(readFileSync(join(project, 'src', 'workflows', 'full.py'), 'utf8')).toBe(before);
+  });
+
+  it('refuses outside a generated project', async () => {
+    const result = await runBin(['workflow', 'x'], { cwd: mkdtempSync(join(tmpdir(), 'fp-nowhere-')) });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('is not in a project made by flyte-pipeline');
+  });
+});
+
+/**
+ * Upgrading: a project generated with an older template (a fixture made from the current one),
+ * edited as a user would, then `flyte-pipeline upgrade`. Its tests run in the installed project's venv.
+ */
+describe('upgrading a project made with an older template', () => {
+  const OLD_VERSION = '0.0.9';
+  const answers = { skipInstall: true, defaults: true, awsAccountId: '210987654321', awsRegion: 'eu-west-1', flyteEndpoint: 'localhost:30080' };
+  let old: string;
+  let fresh: string;
+  const venv = () => ({ ...(env as Record<string, string>), VIRTUAL_ENV: join(project, '.venv'), PATH: `${join(project, '.venv', 'bin')}${delimiter}${process.env.PATH}` });
+  const inOld = (command: string, args: string[]) => execa(command, args, { cwd: old, env: venv(), extendEnv: false, reject: false, all: true, stdin: 'ignore' });
+  const read = (dir: string, path: string) => readFileSync(join(dir, path), 'utf8');
+
+  /** The current template with the differences an older release would have. */
+  function olderTemplate(): string {
+    const dir = join(mkdtempSync(join(tmpdir(), 'fp-old-template-')), 'project');
+    cpSync(join(ROOT, 'templates', 'project'), dir, { recursive: true });
+    const edit = (path: string, from: string, to: string) => {
+      const text = readFileSync(join(dir, path), 'utf8');
+      if (!text.includes(from)) throw new Error(`fixture: ${from} not in ${path}`);
+      writeFileSync(join(dir, path), text.replace(from, to));
+    };
+    edit('README.md.ejs', '## Quick start', '## Getting started');
+    edit('Makefile.ejs', 'help: ## List the targets', 'help: ## Show the targets');
+    edit('src/tasks/evaluate.py', '"""Measure the model on its validation predictions."""', '"""Evaluate the model."""');
+    edit('src/tasks/train_model.py', '"""Separate the feature columns from the `target` column."""', '"""Split features and target."""');
+    rmSync(join(dir, 'tests', 'test_content_hash.py'));
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs', 'NOTES.md'), '# Notes\n');
+    return dir;
+  }
+
+  beforeAll(async () => {
+    const freshDir = mkdtempSync(join(tmpdir(), 'fp-fresh-'));
+    const args = ['new', 'Churn Model', '--defaults', '--skip-install', '--aws-account-id', '210987654321', '--aws-region', 'eu-west-1', '--flyte-endpoint', 'localhost:30080'];
+    expect((await runBin(args, { cwd: freshDir })).exitCode).toBe(0);
+    fresh = join(freshDir, 'churn-model');
+    // Templates and version are hidden options, for this test only: through yeoman-test.
+    const generated = await helpers.run(APP_GENERATOR).withArguments(['Churn Model'])
+      .withOptions({ ...answers, templatesDir: olderTemplate(), templateVersion: OLD_VERSION } as never);
+    old = join(generated.cwd, 'churn-model');
+    // The user's edits: one the template does not touch, one it merges with, one that clashes.
+    appendFileSync(join(old, 'README.md'), '\n## Our team notes\n\nKeep this section.\n');
+    writeFileSync(join(old, 'src/tasks/train_model.py'), read(old, 'src/tasks/train_model.py').replace('max_iter=1000', 'max_iter=2000'));
+    writeFileSync(join(old, 'src/tasks/evaluate.py'), read(old, 'src/tasks/evaluate.py').replace('"""Evaluate the model."""', '"""Evaluate the model (our wording)."""'));
+  }, 60_000);
+
+  it('--dry-run lists every change from 0.0.9 and writes nothing', async () => {
+    const before = listFiles(old).map((path) => `${path}:${readFileSync(join(old, path)).toString('base64')}`);
+    const result = await runBin(['upgrade', '--dry-run'], { cwd: old });
+    expect(result.exitCode).toBe(0);
+    expect(result.all).toContain(`Dry run: would upgrade Churn Model from ${OLD_VERSION} to`);
+    expect(result.all).toMatch(/updated\s+Makefile/);
+    expect(result.all).toMatch(/merged\s+README\.md/);
+    expect(result.all).toMatch(/merged\s+src\/tasks\/train_model\.py/);
+    expect(result.all).toMatch(/conflict\s+src\/tasks\/evaluate\.py/);
+    expect(result.all).toMatch(/added\s+tests\/test_content_hash\.py/);
+    expect(result.all).toMatch(/obsolete\s+docs\/NOTES\.md/);
+    expect(listFiles(old).map((path) => `${path}:${readFileSync(join(old, path)).toString('base64')}`)).toEqual(before);
+  });
+
+  it('upgrade: untouched files equal a fresh generation, edits survive, the conflict is marked and reported', async () => {
+    const result = await runBin(['upgrade'], { cwd: old });
+    expect(result.exitCode).toBe(1);
+    expect(result.stderr).toContain('the upgrade left conflicts in src/tasks/evaluate.py');
+    const edited = ['README.md', 'src/tasks/train_model.py', 'src/tasks/evaluate.py', '.yo-rc.json', '.flyte-pipeline/base.json.gz'];
+    for (const path of listFiles(fresh).filter((file) => !edited.includes(file))) {
+      expect([path, read(old, path) === read(fresh, path)]).toEqual([path, true]);
+    }
+    expect(read(old, 'README.md')).toContain('## Quick start');
+    expect(read(old, 'README.md')).toContain('## Our team notes\n\nKeep this section.');
+    expect(read(old, 'src/tasks/train_model.py')).toContain('max_iter=2000');
+    expect(read(old, 'src/tasks/train_model.py')).toContain('"""Separate the feature columns from the `target` column."""');
+    const evaluate = read(old, 'src/tasks/evaluate.py');
+    expect(evaluate).toContain('<<<<<<< yours\n"""Evaluate the model (our wording)."""');
+    expect(evaluate).toContain(`||||||| template ${OLD_VERSION}\n"""Evaluate the model."""\n=======\n"""Measure the model on its validation predictions."""\n>>>>>>> template`);
+    expect(existsSync(join(old, 'docs', 'NOTES.md'))).toBe(true);
+    const config = JSON.parse(read(old, '.yo-rc.json'))['generator-flyte-pipeline'];
+    expect(config.generatorVersion).toBe(JSON.parse(read(ROOT, 'package.json')).version);
+  });
+
+  it('once the conflict is resolved, the project passes its tests, black and flake8; a second upgrade changes nothing', async () => {
+    const evaluate = read(old, 'src/tasks/evaluate.py');
+    writeFileSync(join(old, 'src/tasks/evaluate.py'), evaluate.replace(/<<<<<<< yours\n([^\n]*\n)[^]*?>>>>>>> [^\n]*\n/, '$1'));
+    const tests = await inOld('make', ['test']);
+    expectSuccess(tests);
+    expect(tests.all).toMatch(/\d+ passed/);
+    expect((await inOld('black', ['--check', '.'])).exitCode).toBe(0);
+    expect((await inOld('flake8', ['.'])).all).toBe('');
+    const again = await runBin(['upgrade'], { cwd: old });
+    expect(again.exitCode).toBe(0);
+    expect(again.all).toMatch(/^\s+unchanged\s+\d+ files$/m);
+    expect(again.all).not.toMatch(/updated|merged|conflict/);
+  }, 5 * 60_000);
 });

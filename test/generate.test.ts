@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
 import helpers from 'yeoman-test';
+import { decodeSnapshot } from '../generators/lib/snapshot.js';
 import { APP_GENERATOR, listFiles } from './helpers/project.js';
 
 const EXPECTED_FILES = [
   '.dockerignore',
+  '.flyte-pipeline/base.json.gz',
   '.gitignore',
   '.yo-rc.json',
   'Dockerfile',
@@ -64,7 +66,7 @@ describe('generating "Churn Model" with --defaults', () => {
   });
 
   it('leaves no template tag in any file', () => {
-    for (const file of listFiles(project)) {
+    for (const file of listFiles(project).filter((path) => !path.endsWith('.gz'))) {
       expect([file, readFileSync(join(project, file), 'utf8').includes('<%')]).toEqual([file, false]);
     }
   });
@@ -93,6 +95,14 @@ describe('generating "Churn Model" with --defaults', () => {
     expect(makefile).toContain('ECR_REPOSITORY ?= churn-model');
     expect(readFileSync(join(project, 'Pipfile'), 'utf8')).toContain('python_version = "3.11"');
     expect(readFileSync(join(project, 'Dockerfile'), 'utf8')).toMatch(/^FROM python:3\.11-slim-bookworm$/m);
+  });
+
+  it('keeps what it wrote, byte for byte, as the base of the next upgrade', () => {
+    const { generatorVersion, files } = decodeSnapshot(readFileSync(join(project, '.flyte-pipeline', 'base.json.gz')));
+    expect(generatorVersion).toMatch(/^\d+\.\d+\.\d+/);
+    const written = listFiles(project).filter((path) => !['.yo-rc.json', '.flyte-pipeline/base.json.gz'].includes(path));
+    expect([...files.keys()].sort()).toEqual(written);
+    for (const path of written) expect([path, files.get(path)?.equals(readFileSync(join(project, path)))]).toEqual([path, true]);
   });
 
   it('ships a sample data set under 1 MB', () => {

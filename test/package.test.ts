@@ -27,12 +27,12 @@ describe('the npm package', () => {
     expect(files.filter((file) => file.startsWith('dist/test/'))).toEqual([]);
   });
 
-  it('is found by yo as flyte-pipeline:app and :init when installed as generator-flyte-pipeline', async () => {
+  it('is found by yo as flyte-pipeline:app, :init and :workflow when installed as generator-flyte-pipeline', async () => {
     const nodeModules = join(mkdtempSync(join(tmpdir(), 'fp-lookup-')), 'node_modules');
     mkdirSync(nodeModules);
     symlinkSync(ROOT, join(nodeModules, 'generator-flyte-pipeline'));
     const env = createEnv();
     const found = await env.lookup({ npmPaths: [nodeModules] } as never);
-    expect(found.map((meta) => meta.namespace)).toEqual(expect.arrayContaining(['flyte-pipeline:app', 'flyte-pipeline:init']));
+    expect(found.map((meta) => meta.namespace)).toEqual(expect.arrayContaining(['flyte-pipeline:app', 'flyte-pipeline:init', 'flyte-pipeline:workflow']));
   });
 });

@@ -297,11 +297,16 @@ def parse_inputs(arguments: list[str]) -> dict[str, str]:
 
 
 def make_plan(
-    settings: Settings, workflow: str, inputs: dict[str, str], in_ecr: bool
+    settings: Settings,
+    workflow: str,
+    inputs: dict[str, str],
+    *,
+    tag: str,
+    this_version: str,
+    in_ecr: bool,
 ) -> Plan:
-    tag = image_tag()
+    """Each step, run or skipped and why, given the image tag, version and ECR state."""
     image = f"{settings.registry}/{settings.repository}:{tag}"
-    this_version = version()
     if in_ecr:
         build = Step("build", False, f"ECR already has the image tagged {tag}")
     elif local_image_exists(image):
@@ -454,7 +459,15 @@ def run(arguments: list[str]) -> int:
         inputs["raw_data"] = SAMPLE_RAW_DATA  # uploaded by FlyteRemote at launch
     settings = Settings.from_env()
     dry_run = "--dry-run" in options
-    plan = make_plan(settings, workflow, inputs, image_in_ecr(settings, image_tag()))
+    tag = image_tag()
+    plan = make_plan(
+        settings,
+        workflow,
+        inputs,
+        tag=tag,
+        this_version=version(),
+        in_ecr=image_in_ecr(settings, tag),
+    )
     if "--json" in options:
         print(json.dumps({"dry_run": dry_run, **asdict(plan)}, indent=2))
     else:

@@ -79,14 +79,15 @@ def test_plan_skips_build_and_push_when_ecr_has_the_tag(monkeypatch):
     settings = remote.Settings(
         "123456789012", "us-east-1", "repo", "proj", "development", "cfg.yaml"
     )
-    present = remote.make_plan(settings, "full", {}, in_ecr=True)
+    plan = dict(tag="0123456789abcdef", this_version="abc123")
+    present = remote.make_plan(settings, "full", {}, in_ecr=True, **plan)
     assert [(step.name, step.run) for step in present.steps] == [
         ("build", False),
         ("push", False),
         ("register", True),
         ("launch", True),
     ]
-    missing = remote.make_plan(settings, "full", {}, in_ecr=False)
+    missing = remote.make_plan(settings, "full", {}, in_ecr=False, **plan)
     assert missing.steps[0].command[:2] == ["docker", "build"]
     assert missing.steps[1].command == ["docker", "push", missing.image]
     assert missing.image.startswith(

@@ -1,0 +1,62 @@
+/**
+ * Wiring a new table-to-table step into `full` after an existing step: the step's output variable
+ * is passed through the new workflow and rebound, so every later step reads the new table.
+ */
+import { UserError } from './errors.js';
+
+const PYTHON_KEYWORDS = new Set(
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type'.split(' '),
+);
+
+/** Longest step name whose generated lines still fit black's 88 columns. */
+const MAX_STEP_NAME = 32;
+
+/** A step name: a snake_case Python identifier that is not a keyword. */
+export function validateStepName(name: string): true | string {
+  if (name.length > MAX_STEP_NAME) return `"${name}" is longer than ${MAX_STEP_NAME} characters`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) return `"${name}" is not a snake_case Python identifier ([a-z_][a-z0-9_]*)`;
+  if (PYTHON_KEYWORDS.has(name)) return `"${name}" is a Python keyword`;
+  if (['full', 'tasks', 'workflows', 'tests', 'conftest', 'content_hash'].includes(name) || name.startsWith('test_')) {
+    return `"${name}" is reserved in a generated project`;
+  }
+  return true;
+}
+
+/** Whether a workflow module's workflow returns one table (pd.DataFrame). */
+export function returnsTable(workflowSource: string, step: string): boolean {
+  const signature = new RegExp(`def ${step}\\([^]*?\\)\\s*->\\s*([^:]+):`).exec(workflowSource);
+  return signature !== null && signature[1].trim() === 'pd.DataFrame';
+}
+
+export function wireAfter(fullSource: string, step: string, name: string): string {
+  if (new RegExp(`\\b${name}\\b`).test(fullSource)) {
+    throw new UserError(`full.py already uses the name ${name}`, 'pick another name for the new workflow');
+  }
+  const call = new RegExp(`^([ \\t]+)([A-Za-z_][\\w, ]*?)\\s*=\\s*${step}\\(`, 'm').exec(fullSource);
+  if (!call) throw new UserError(`full does not call ${step} as \`name = ${step}(...)\``, 'pass --after a step that full calls, or wire the workflow by hand');
+  const [, indent, target] = call;
+  if (target.includes(',')) {
+    throw new UserError(`${step} has several outputs (${target}), so a single-table step cannot follow it`, 'pass --after a step that returns one table, e.g. process_raw_data');
+  }
+  // The call may span lines: find its closing parenthesis.
+  let depth = 0;
+  let end = call.index + call[0].length - 1;
+  for (; end < fullSource.length; end += 1) {
+    if (fullSource[end] === '(') depth += 1;
+    if (fullSource[end] === ')' && --depth === 0) break;
+  }
+  const lineEnd = fullSource.indexOf('\n', end);
+  const insertAt = lineEnd === -1 ? fullSource.length : lineEnd + 1;
+  const wired = `${fullSource.slice(0, insertAt)}${indent}${target} = ${name}(data=${target})\n${fullSource.slice(insertAt)}`;
+  return addImport(wired, `from workflows.${name} import ${name}`);
+}
+
+/** Adds an import among the `from workflows.` imports, in sorted position. */
+function addImport(source: string, line: string): string {
+  const lines = source.split('\n');
+  const imports = lines.map((text, index) => [text, index] as const).filter(([text]) => text.startsWith('from workflows.'));
+  if (imports.length === 0) throw new UserError('full.py has no `from workflows.` imports to extend', 'add the import and the call by hand');
+  const after = imports.filter(([text]) => text < line).pop();
+  lines.splice(after ? after[1] + 1 : imports[0][1], 0, line);
+  return lines.join('\n');
+}

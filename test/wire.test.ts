@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../generators/lib/errors.js';
+import { returnsTable, validateStepName, wireAfter } from '../generators/lib/wire.js';
+import { ROOT } from './helpers/project.js';
+
+const workflows = join(ROOT, 'templates', 'project', 'src', 'workflows');
+const FULL = readFileSync(join(workflows, 'full.py'), 'utf8');
+
+describe('validateStepName', () => {
+  it.each(['remove_outliers', 'step2', '_private'])('accepts %s', (name) => expect(validateStepName(name)).toBe(true));
+  it.each([
+    ['Remove', /snake_case/],
+    ['2fast', /snake_case/],
+    ['with-dash', /snake_case/],
+    ['class', /keyword/],
+    ['full', /reserved/],
+    ['test_x', /reserved/],
+    ['x'.repeat(33), /longer than 32/],
+  ])('refuses %s', (name, rule) => expect(validateStepName(name)).toMatch(rule));
+});
+
+describe('returnsTable', () => {
+  it.each([
+    ['process_raw_data', true],
+    ['generate_model_output', true],
+    ['generate_model_input', false],
+    ['train_model', false],
+    ['evaluate', false],
+    ['reporting', false],
+  ])('%s -> %s', (step, expected) => expect(returnsTable(readFileSync(join(workflows, `${step}.py`), 'utf8'), step)).toBe(expected));
+});
+
+describe('wireAfter', () => {
+  it('rebinds the step output through the new workflow and imports it in sorted position', () => {
+    const wired = wireAfter(FULL, 'process_raw_data', 'remove_outliers');
+    expect(wired).toContain('    primary = process_raw_data(raw_data=raw_data)\n    primary = remove_outliers(data=primary)\n');
+    expect(wired).toContain('from workflows.reporting import reporting\nfrom workflows.train_model');
+    expect(wired).toMatch(/from workflows\.process_raw_data import .*\nfrom workflows\.remove_outliers import remove_outliers\nfrom workflows\.reporting/);
+  });
+  it('inserts after a call that spans lines', () => {
+    const source = 'from workflows.a import a\n\n\ndef full():\n    x = a(\n        y=1,\n    )\n    return x\n';
+    expect(wireAfter(source, 'a', 'b')).toBe('from workflows.a import a\nfrom workflows.b import b\n\n\ndef full():\n    x = a(\n        y=1,\n    )\n    x = b(data=x)\n    return x\n');
+  });
+  it('refuses a step with several outputs, a step full does not call, and a name full uses', () => {
+    expect(() => wireAfter(FULL, 'generate_model_input', 'resample')).toThrow(/several outputs/);
+    expect(() => wireAfter(FULL, 'nowhere', 'resample')).toThrow(UserError);
+    expect(() => wireAfter(FULL, 'process_raw_data', 'primary')).toThrow(/already uses the name primary/);
+  });
+});
