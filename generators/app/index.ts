@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
 import { readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
-import { generatorVersion, templateContext } from '../lib/context.js';
+import { generatorVersion, includeTemplate, templateContext } from '../lib/context.js';
 import { UserError } from '../lib/errors.js';
 import { QUESTIONS, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
@@ -51,7 +51,7 @@ export default class AppGenerator extends Generator {
     this.argument('name', { type: String, required: false, description: 'Project name, e.g. "Churn Model" (folder: churn-model)' });
     for (const question of QUESTIONS) {
       this.option(flagOf(question.name), {
-        type: String,
+        type: question.boolean ? Boolean : String,
         description: question.choices ? `${question.message} (${question.choices.join(' | ')})` : question.message,
       });
     }
@@ -76,7 +76,9 @@ export default class AppGenerator extends Generator {
     const given: GivenAnswers = {};
     for (const question of QUESTIONS) {
       const value = this.flags[flagOf(question.name)] ?? this.flags[question.name];
-      if (value !== undefined && value !== true && value !== false) given[question.name] = String(value);
+      if (question.boolean ? typeof value === 'boolean' || typeof value === 'string' : typeof value === 'string' || typeof value === 'number') {
+        given[question.name] = typeof value === 'number' ? String(value) : (value as string | boolean);
+      }
     }
     if (given.projectName === undefined && typeof this.flags.name === 'string') given.projectName = this.flags.name;
     return given;
@@ -86,10 +88,14 @@ export default class AppGenerator extends Generator {
     const interactive = Boolean(process.stdin.isTTY) || Boolean(this.flags.askWithoutTty);
     if (!interactive) return undefined;
     return async (question, defaultValue) => {
+      if (question.boolean) {
+        const { value } = await this.prompt<{ value: boolean }>([{ type: 'confirm', name: 'value', message: question.message, default: Boolean(defaultValue) }]);
+        return value;
+      }
       const { value } = await this.prompt<{ value: string }>([
         question.choices
-          ? { type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: defaultValue }
-          : { type: 'input', name: 'value', message: question.message, default: defaultValue, validate: question.validate },
+          ? { type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: String(defaultValue) }
+          : { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: question.validate },
       ]);
       return value;
     };
@@ -122,7 +128,7 @@ export default class AppGenerator extends Generator {
     const stored: GivenAnswers = {};
     for (const question of QUESTIONS) {
       const value = this.previous?.[question.name];
-      if (value !== undefined) stored[question.name] = String(value);
+      if (value !== undefined) stored[question.name] = value;
     }
     this.answers = await resolveAnswers({
       layers: [this._givenByFlags(), fromFile, stored],
@@ -143,7 +149,8 @@ export default class AppGenerator extends Generator {
   }
 
   writing(): void {
-    const files = renderFolder(this.templateDir, { ...templateContext(this.answers), generatorVersion: this.templateVersion });
+    const context = { ...templateContext(this.answers), generatorVersion: this.templateVersion };
+    const files = renderFolder(this.templateDir, context, (path) => includeTemplate(path, context));
     if (this.previous) {
       this._upgrade(files);
       return;
@@ -188,14 +195,16 @@ export default class AppGenerator extends Generator {
 
   async install(): Promise<void> {
     if (this.skipInstall || this.previous) return;
-    this.log.info('Installing Python dependencies: pipenv install --dev (a few minutes the first time)');
+    const { installCommand } = templateContext(this.answers);
+    const [tool, ...args] = installCommand.split(' ');
+    this.log.info(`Installing Python dependencies: ${installCommand} (a few minutes the first time)`);
     try {
-      await this.spawn('pipenv', ['install', '--dev'], { cwd: this.destinationRoot(), stdio: 'inherit' });
+      await this.spawn(tool, args, { cwd: this.destinationRoot(), stdio: 'inherit' });
     } catch (error) {
       const missing = (error as { code?: string }).code === 'ENOENT';
       throw new UserError(
-        missing ? 'pipenv is not installed, so the Python dependencies were not installed' : 'pipenv install --dev failed (see its output above)',
-        `the project is written; run \`${missing ? 'pip install --user pipenv && ' : ''}cd ${slugify(this.answers.projectName)} && pipenv install --dev\``,
+        missing ? `${tool} is not installed, so the Python dependencies were not installed` : `${installCommand} failed (see its output above)`,
+        `the project is written; run \`${missing ? `pip install --user ${tool} && ` : ''}cd ${slugify(this.answers.projectName)} && ${installCommand}\``,
       );
     }
   }
@@ -212,7 +221,7 @@ export default class AppGenerator extends Generator {
     const slug = slugify(this.answers.projectName);
     const steps = [
       `cd ${slug}`,
-      ...(this.skipInstall ? ['pipenv install --dev      # Python dependencies'] : []),
+      ...(this.skipInstall ? [`${templateContext(this.answers).installCommand.padEnd(24)}  # Python dependencies`] : []),
       'make test                 # the tests of every step',
       './run src/ full           # train, evaluate and report on the sample data',
     ];
@@ -221,13 +230,13 @@ export default class AppGenerator extends Generator {
 
   private _endUpgrade(): void {
     const conflicts = this.upgradeEntries.filter((entry) => entry.status === 'conflict').map((entry) => entry.path);
-    const pipfileChanged = this.upgradeEntries.some((entry) => entry.path === 'Pipfile' && entry.contents);
+    const dependenciesChanged = this.upgradeEntries.some((entry) => ['Pipfile', 'pyproject.toml'].includes(entry.path) && entry.contents);
     if (conflicts.length > 0 && !(this.flags.dryRun ?? this.flags['dry-run'])) {
       throw new UserError(
         `the upgrade left conflicts in ${conflicts.join(', ')}: both versions are kept between <<<<<<< and >>>>>>> markers`,
         'edit those files to keep what you want, remove the markers, then run make test',
       );
     }
-    if (pipfileChanged) this.log('The Pipfile changed: run `pipenv install --dev` to update the environment.');
+    if (dependenciesChanged) this.log(`The dependencies may have changed: run \`${templateContext(this.answers).installCommand}\` to update the environment.`);
   }
 }

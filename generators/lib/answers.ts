@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { UserError } from './errors.js';
-import { QUESTIONS, flagOf, questionByKey, type AnswerName, type Answers, type DefaultsSource, type Question } from './questions.js';
+import { QUESTIONS, flagOf, questionByKey, type AnswerName, type AnswerValue, type Answers, type DefaultsSource, type Question } from './questions.js';
 
-export type GivenAnswers = Partial<Record<AnswerName, string>>;
+export type GivenAnswers = Partial<Record<AnswerName, AnswerValue>>;
 
 /** Asks one question interactively; `defaultValue` is offered, `validate` re-asks until valid. */
-export type Ask = (question: Question, defaultValue: string) => Promise<string>;
+export type Ask = (question: Question, defaultValue: AnswerValue) => Promise<AnswerValue>;
 
 export interface ResolveOptions {
   /** Flags win over the answers file, which wins over stored answers. */
@@ -21,12 +21,24 @@ export interface ResolveOptions {
   source: DefaultsSource;
 }
 
-export function normalise(question: Question, raw: unknown): string {
+const TRUE = new Set(['true', 'yes', 'y', '1', 'on']);
+const FALSE = new Set(['false', 'no', 'n', '0', 'off']);
+
+/** A string answer trimmed (free text folded to one line); a yes/no answer as a boolean. */
+export function normalise(question: Question, raw: unknown): AnswerValue {
+  if (question.boolean) {
+    if (typeof raw === 'boolean') return raw;
+    const word = String(raw ?? '').trim().toLowerCase();
+    if (TRUE.has(word)) return true;
+    if (FALSE.has(word)) return false;
+    throw new UserError(`--${flagOf(question.name)}: "${String(raw)}" is not yes or no`, `pass --${flagOf(question.name)} or --no-${flagOf(question.name)}`);
+  }
   const text = String(raw ?? '').trim();
   return question.freeText ? text.replace(/\s*[\r\n]+\s*/g, ' ') : text;
 }
 
-function checked(question: Question, value: string, origin: string): string {
+function checked(question: Question, value: AnswerValue, origin: string): AnswerValue {
+  if (typeof value === 'boolean') return value;
   const validation = question.validate(value);
   if (validation !== true) {
     throw new UserError(`${origin}: ${validation}`, `pass a valid value with --${flagOf(question.name)}`);
@@ -35,7 +47,7 @@ function checked(question: Question, value: string, origin: string): string {
 }
 
 export async function resolveAnswers({ layers, useDefaults, ask, source }: ResolveOptions): Promise<Answers> {
-  const answers: Partial<Answers> = {};
+  const answers: Partial<Record<AnswerName, AnswerValue>> = {};
   for (const question of QUESTIONS) {
     const flag = flagOf(question.name);
     const given = layers.find((layer) => layer[question.name] !== undefined)?.[question.name];
@@ -43,7 +55,7 @@ export async function resolveAnswers({ layers, useDefaults, ask, source }: Resol
       answers[question.name] = checked(question, normalise(question, given), `--${flag}`);
       continue;
     }
-    const defaultValue = question.default(answers, source);
+    const defaultValue = question.default(answers as Partial<Answers>, source);
     if (useDefaults) {
       answers[question.name] = checked(question, defaultValue, `default for --${flag}`);
     } else if (ask) {
@@ -80,7 +92,7 @@ export function readAnswersFile(path: string): GivenAnswers {
     if (value !== null && typeof value === 'object') {
       throw new UserError(`answers file ${path}: "${key}" must be a single value`, `write it as \`${key}: VALUE\``);
     }
-    answers[question.name] = String(value);
+    answers[question.name] = typeof value === 'boolean' ? value : String(value);
   }
   return answers;
 }

@@ -28,13 +28,54 @@ export interface TemplateContext extends Answers {
   consoleUrl: string;
   /** A local sandbox (localhost) speaks plain gRPC; anything else TLS. */
   flyteInsecure: boolean;
+  /** `pipenv run` or `uv run`: how the project's tools are run outside an active virtualenv. */
+  runPrefix: string;
+  /** What installs the project's environment: `pipenv install --dev` or `uv sync`. */
+  installCommand: string;
+  /** The file that pins the dependencies: Pipfile.lock or uv.lock. */
+  lockFile: string;
+  /** The uv release the Dockerfile copies its binary from. */
+  uvVersion: string;
+  /** The format and lint commands, check-only (CI, pre-commit, make lint) and fixing (make code_style). */
+  formatCheck: string;
+  lintCheck: string;
+  formatFix: string;
+  /** Runtime and development dependencies, as name + version specifier (PEP 440). */
+  dependencies: Dependency[];
+  devDependencies: Dependency[];
   quoted: typeof quoted;
   shellWord: typeof shellWord;
   makeShellWord: typeof makeShellWord;
   markdownText: typeof markdownText;
 }
 
+export interface Dependency {
+  name: string;
+  spec: string;
+}
+
+/** What the pipeline needs at run time: one list, written to the Pipfile or to pyproject.toml. */
+const DEPENDENCIES: Dependency[] = [
+  { name: 'flytekit', spec: '~=1.16.0' },
+  { name: 'pandas', spec: '>=2.2' },
+  { name: 'pyarrow', spec: '>=15' },
+  { name: 'scikit-learn', spec: '>=1.5' },
+  { name: 'matplotlib', spec: '>=3.8' },
+];
+const DEV_DEPENDENCIES: Record<string, Dependency[]> = {
+  'black-flake8': [
+    { name: 'pytest', spec: '>=8' },
+    { name: 'black', spec: '>=24' },
+    { name: 'flake8', spec: '>=7' },
+  ],
+  ruff: [
+    { name: 'pytest', spec: '>=8' },
+    { name: 'ruff', spec: '>=0.6' },
+  ],
+};
+
 const PIPENV_VERSION = '2026.10.3';
+const UV_VERSION = '0.13.9';
 
 /** `dns:///flyte.example.com:443` -> `https://flyte.example.com`; a localhost sandbox -> `http://localhost:30080`. */
 export function consoleUrlOf(endpoint: string): string {
@@ -57,6 +98,15 @@ export function templateContext(answers: Answers): TemplateContext {
     generatorVersion: generatorVersion(),
     pythonImage: `python:${answers.pythonVersion}-slim-bookworm`,
     pipenvVersion: PIPENV_VERSION,
+    uvVersion: UV_VERSION,
+    runPrefix: answers.dependencyManager === 'uv' ? 'uv run' : 'pipenv run',
+    installCommand: answers.dependencyManager === 'uv' ? 'uv sync' : 'pipenv install --dev',
+    lockFile: answers.dependencyManager === 'uv' ? 'uv.lock' : 'Pipfile.lock',
+    formatCheck: answers.linter === 'ruff' ? 'ruff format --check .' : 'black --check .',
+    lintCheck: answers.linter === 'ruff' ? 'ruff check .' : 'flake8 .',
+    formatFix: answers.linter === 'ruff' ? 'ruff format .' : 'black .',
+    dependencies: DEPENDENCIES,
+    devDependencies: DEV_DEPENDENCIES[answers.linter] ?? DEV_DEPENDENCIES['black-flake8'],
     consoleUrl: consoleUrlOf(answers.flyteEndpoint),
     flyteInsecure: isLocal(answers.flyteEndpoint),
     quoted,
@@ -64,4 +114,20 @@ export function templateContext(answers: Answers): TemplateContext {
     makeShellWord,
     markdownText,
   };
+}
+
+/** Which templates an answer set writes (by target path); every other template is always written. */
+export function includeTemplate(path: string, context: TemplateContext): boolean {
+  switch (path) {
+    case 'Pipfile':
+      return context.dependencyManager === 'pipenv';
+    case 'setup.cfg':
+      return context.linter === 'black-flake8';
+    case '.github/workflows/ci.yml':
+      return context.ci;
+    case '.pre-commit-config.yaml':
+      return context.preCommit;
+    default:
+      return true;
+  }
 }

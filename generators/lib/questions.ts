@@ -34,8 +34,14 @@ export interface Answers {
   flyteProject: string;
   flyteDomain: string;
   flyteEndpoint: string;
+  dependencyManager: string;
+  linter: string;
+  gpu: boolean;
+  ci: boolean;
+  preCommit: boolean;
 }
 export type AnswerName = keyof Answers;
+export type AnswerValue = string | boolean;
 
 /** What defaults may look at besides the answers given so far. */
 export interface DefaultsSource {
@@ -47,12 +53,20 @@ export interface DefaultsSource {
 export interface Question {
   name: AnswerName;
   message: string;
+  /** A yes/no question: flag `--NAME` / `--no-NAME`, stored as true / false. */
+  boolean?: boolean;
   choices?: readonly string[];
   /** Free text is folded to one line and escaped wherever it is written. */
   freeText?: boolean;
-  default: (answers: Partial<Answers>, source: DefaultsSource) => string;
+  default: (answers: Partial<Answers>, source: DefaultsSource) => AnswerValue;
   validate: (value: string) => Validation;
 }
+
+const oneOf =
+  (choices: readonly string[], what: string) =>
+  (value: string): Validation =>
+    choices.includes(value) ? true : `"${value}" is not a ${what}: choose ${choices.join(' or ')}`;
+const yesNo = (): Validation => true;
 
 const slugOf = (answers: Partial<Answers>): string => slugify(answers.projectName ?? '');
 
@@ -127,6 +141,41 @@ export const QUESTIONS: readonly Question[] = [
     message: 'Flyte admin endpoint',
     default: (_answers, source) => flyteEndpointFromConfig(source.home) ?? 'dns:///localhost:30080',
     validate: validateFlyteEndpoint,
+  },
+  {
+    name: 'dependencyManager',
+    message: 'Dependency manager',
+    choices: ['pipenv', 'uv'],
+    default: () => 'pipenv',
+    validate: oneOf(['pipenv', 'uv'], 'dependency manager'),
+  },
+  {
+    name: 'linter',
+    message: 'Formatter and linter',
+    choices: ['black-flake8', 'ruff'],
+    default: () => 'black-flake8',
+    validate: oneOf(['black-flake8', 'ruff'], 'linter'),
+  },
+  {
+    name: 'gpu',
+    message: 'Train on a GPU (CUDA image, GPU request on train_model)',
+    boolean: true,
+    default: () => false,
+    validate: yesNo,
+  },
+  {
+    name: 'ci',
+    message: 'GitHub Actions CI (lint, tests; build, push and register on main)',
+    boolean: true,
+    default: () => true,
+    validate: yesNo,
+  },
+  {
+    name: 'preCommit',
+    message: 'pre-commit hooks (formatter, linter, hygiene)',
+    boolean: true,
+    default: () => true,
+    validate: yesNo,
   },
 ];
 

@@ -14,7 +14,8 @@ export interface RenderedFile {
   executable: boolean;
 }
 
-const DOTTED = new Set(['gitignore', 'dockerignore', 'gitkeep']);
+/** Names stored without their leading dot (npm pack drops some dotfiles); any path segment. */
+const DOTTED = new Set(['gitignore', 'dockerignore', 'gitkeep', 'github', 'pre-commit-config.yaml']);
 
 /** The package's `templates/` folder, from `dist/generators/lib/` or `generators/lib/`. */
 export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'templates');
@@ -30,14 +31,17 @@ function* walk(dir: string): Generator<string> {
 }
 
 export function targetPath(templatePath: string): string {
-  const parts = templatePath.split('/');
-  const last = parts.pop() ?? '';
-  const name = last.endsWith('.ejs') ? last.slice(0, -4) : last;
-  return [...parts, DOTTED.has(name) ? `.${name}` : name].join('/');
+  return templatePath
+    .split('/')
+    .map((part) => (part.endsWith('.ejs') ? part.slice(0, -4) : part))
+    .map((part) => (DOTTED.has(part) ? `.${part}` : part))
+    .join('/');
 }
 
-export function renderFolder(templateDir: string, context: Record<string, unknown>): RenderedFile[] {
-  return [...walk(templateDir)].map((source) => {
+/** Renders every template under `templateDir`, or those `include` accepts (by target path). */
+export function renderFolder(templateDir: string, context: Record<string, unknown>, include: (path: string) => boolean = () => true): RenderedFile[] {
+  const sources = [...walk(templateDir)].filter((source) => include(targetPath(relative(templateDir, source).split(sep).join('/'))));
+  return sources.map((source) => {
     const templatePath = relative(templateDir, source).split(sep).join('/');
     const raw = readFileSync(source);
     const contents = source.endsWith('.ejs')

@@ -75,7 +75,7 @@ def image_inputs(project_dir: Path) -> list[Path]:
         else:
             raise RemoteError(
                 f"the Dockerfile copies {source}, which does not exist",
-                "create it (for Pipfile.lock: pipenv lock), or fix the Dockerfile",
+                "create it (a lock file: make it with pipenv lock or uv lock)",
             )
     return sorted(files)
 

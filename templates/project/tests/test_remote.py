@@ -8,14 +8,18 @@ import pytest
 from scripts import remote
 
 PROJECT = Path(__file__).resolve().parent.parent
+# What the project's Dockerfile copies besides src/: the dependency files and the lock.
+IMAGE_INPUTS = remote.dockerfile_sources((PROJECT / "Dockerfile").read_text())
 
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A copy of the image's inputs and of src/, outside any git repository."""
-    for name in ("Dockerfile", "Pipfile"):
-        shutil.copy(PROJECT / name, tmp_path / name)
-    (tmp_path / "Pipfile.lock").write_text('{"_meta": {}}\n')
+    shutil.copy(PROJECT / "Dockerfile", tmp_path / "Dockerfile")
+    for name in IMAGE_INPUTS:
+        source = PROJECT / name
+        # The lock is absent until the first install: any content stands in for it.
+        (tmp_path / name).write_bytes(source.read_bytes() if source.exists() else b"{}")
     shutil.copytree(PROJECT / "src", tmp_path / "src")
     return tmp_path
 
@@ -44,7 +48,14 @@ def test_image_tag_is_stable_and_ignores_code(project: Path):
     assert remote.image_tag(project) == tag
 
 
-@pytest.mark.parametrize("name", ["Dockerfile", "Pipfile", "Pipfile.lock"])
+def test_the_image_inputs_are_the_dependency_files():
+    assert sorted(IMAGE_INPUTS) in (
+        ["Pipfile", "Pipfile.lock"],
+        ["pyproject.toml", "uv.lock"],
+    )
+
+
+@pytest.mark.parametrize("name", ["Dockerfile", *IMAGE_INPUTS])
 def test_image_tag_follows_each_image_input(project: Path, name: str):
     tag = remote.image_tag(project)
     with (project / name).open("a") as file:
@@ -53,8 +64,9 @@ def test_image_tag_follows_each_image_input(project: Path, name: str):
 
 
 def test_image_tag_needs_the_lock_file(project: Path):
-    (project / "Pipfile.lock").unlink()
-    with pytest.raises(remote.RemoteError, match="Pipfile.lock"):
+    lock = IMAGE_INPUTS[-1]
+    (project / lock).unlink()
+    with pytest.raises(remote.RemoteError, match=lock):
         remote.image_tag(project)
 
 
