@@ -23,6 +23,11 @@ describe('the question table', () => {
       'flyte-project',
       'flyte-domain',
       'flyte-endpoint',
+      'dependency-manager',
+      'linter',
+      'gpu',
+      'ci',
+      'pre-commit',
     ]);
   });
   it('finds a question by flag or by stored key', () => {
@@ -62,6 +67,12 @@ describe('resolveAnswers', () => {
     });
     expect(answers).toMatchObject({ awsRegion: 'eu-west-1', flyteDomain: 'staging', author: 'Stored' });
   });
+  it('reads yes/no answers from flags (booleans) and files (words), refusing anything else', async () => {
+    const answers = await resolveAnswers({ layers: [{ gpu: true }, { ci: 'no', preCommit: 'yes' }], useDefaults: true, source });
+    expect(answers).toMatchObject({ gpu: true, ci: false, preCommit: true, dependencyManager: 'pipenv', linter: 'black-flake8' });
+    await expect(resolveAnswers({ layers: [{ gpu: 'maybe' }], useDefaults: true, source })).rejects.toThrow(/--gpu: "maybe" is not yes or no/);
+  });
+
   it('folds free text to one line', async () => {
     const answers = await resolveAnswers({ layers: [{ description: 'two\nlines\r\n  here ' }], useDefaults: true, source });
     expect(answers.description).toBe('two lines here');

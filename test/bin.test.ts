@@ -45,6 +45,14 @@ describe('flyte-pipeline new', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('takes the options as flags, --no-X turning a yes/no option off', async () => {
+    const cwd = workspace();
+    const result = await runBin(['new', 'Opts', '--defaults', '--skip-install', '--dependency-manager', 'uv', '--linter', 'ruff', '--gpu', '--no-ci', '--no-pre-commit'], { cwd });
+    expect(result.exitCode).toBe(0);
+    const config = JSON.parse(readFileSync(join(cwd, 'opts', '.yo-rc.json'), 'utf8'))['generator-flyte-pipeline'];
+    expect(config).toMatchObject({ dependencyManager: 'uv', linter: 'ruff', gpu: true, ci: false, preCommit: false });
+  });
+
   it('refuses an unknown flag', async () => {
     const cwd = workspace();
     const result = await runBin(['new', 'Churn', '--defaults', '--aws-regoin', 'eu-west-1'], { cwd });

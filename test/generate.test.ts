@@ -10,7 +10,9 @@ import { APP_GENERATOR, listFiles } from './helpers/project.js';
 const EXPECTED_FILES = [
   '.dockerignore',
   '.flyte-pipeline/base.json.gz',
+  '.github/workflows/ci.yml',
   '.gitignore',
+  '.pre-commit-config.yaml',
   '.yo-rc.json',
   'Dockerfile',
   'Makefile',
@@ -221,5 +223,59 @@ describe('hostile free text stays inert text', () => {
     const readme = readFileSync(join(project, 'README.md'), 'utf8');
     expect(readme).toContain('&lt;%= 7\\*7 %&gt;');
     expect(readme).not.toContain('<%');
+  });
+});
+
+describe('options change what is generated', () => {
+  const files = async (options: Flags) => {
+    const result = await generate(options);
+    const project = join(result.cwd, 'churn-model');
+    return { project, list: listFiles(project), read: (path: string) => readFileSync(join(project, path), 'utf8') };
+  };
+
+  it('uv: pyproject.toml carries the dependencies; no Pipfile; uv in the Makefile, run script, Dockerfile', async () => {
+    const { list, read } = await files({ dependencyManager: 'uv' });
+    expect(list).not.toContain('Pipfile');
+    expect(read('pyproject.toml')).toContain('"flytekit~=1.16.0",');
+    expect(read('pyproject.toml')).toContain('[dependency-groups]');
+    expect(read('Makefile')).toContain('RUN ?= $(if $(VIRTUAL_ENV),,uv run)');
+    expect(read('run')).toContain('run=(uv run)');
+    expect(read('Dockerfile')).toContain('COPY pyproject.toml uv.lock /tmp/deps/');
+    expect(read('README.md')).toContain('uv sync');
+  });
+
+  it('ruff: ruff settings and make targets; no black or flake8 anywhere', async () => {
+    const { list, read } = await files({ linter: 'ruff' });
+    expect(list).not.toContain('setup.cfg');
+    expect(read('pyproject.toml')).toContain('[tool.ruff]');
+    expect(read('Pipfile')).toContain('ruff = ');
+    expect(read('Makefile')).toContain('$(RUN) ruff format --check .');
+    for (const path of ['Pipfile', 'Makefile', 'pyproject.toml', '.pre-commit-config.yaml']) expect([path, /black|flake8/.test(read(path))]).toEqual([path, false]);
+  });
+
+  it('--gpu: a GPU request and accelerator on train_model, a CUDA base image, README notes for the cluster', async () => {
+    const { read } = await files({ gpu: true });
+    expect(read('src/tasks/train_model.py')).toContain('requests=Resources(cpu="2", mem="4Gi", gpu="1")');
+    expect(read('src/tasks/train_model.py')).toContain('accelerator=T4');
+    expect(read('Dockerfile')).toMatch(/^FROM nvidia\/cuda:\S+-runtime-ubuntu\S+$/m);
+    expect(read('README.md')).toContain('k8s.amazonaws.com/accelerator');
+    const cpu = await files({ gpu: false });
+    expect(cpu.read('src/tasks/train_model.py')).not.toContain('gpu');
+  });
+
+  it('--no-ci and --no-pre-commit leave their files out', async () => {
+    const { list, read } = await files({ ci: false, preCommit: false });
+    expect(list).not.toContain('.github/workflows/ci.yml');
+    expect(list).not.toContain('.pre-commit-config.yaml');
+    expect(read('README.md')).not.toContain('pre-commit install');
+  });
+
+  it('stores the options in .yo-rc.json, the yes/no ones as booleans', async () => {
+    const { read } = await files({ dependencyManager: 'uv', linter: 'ruff', gpu: true, ci: false, preCommit: true });
+    expect(JSON.parse(read('.yo-rc.json'))['generator-flyte-pipeline']).toMatchObject({ dependencyManager: 'uv', linter: 'ruff', gpu: true, ci: false, preCommit: true });
+  });
+
+  it('refuses an unknown choice', async () => {
+    await expect(generate({ dependencyManager: 'poetry' })).rejects.toThrow(/"poetry" is not a dependency manager: choose pipenv or uv/);
   });
 });
