@@ -366,7 +366,7 @@ describe('upgrading a project made with an older template', () => {
     edit('README.md.ejs', '## Quick start', '## Getting started');
     edit('Makefile.ejs', 'help: ## List the targets', 'help: ## Show the targets');
     edit('src/tasks/evaluate.py', '"""Measure the model on its validation predictions."""', '"""Evaluate the model."""');
-    edit('src/tasks/train_model.py', '"""Separate the feature columns from the `target` column."""', '"""Split features and target."""');
+    edit('src/tasks/train_model.py.ejs', '"""Separate the feature columns from the `target` column."""', '"""Split features and target."""');
     rmSync(join(dir, 'tests', 'test_content_hash.py'));
     mkdirSync(join(dir, 'docs'));
     writeFileSync(join(dir, 'docs', 'NOTES.md'), '# Notes\n');
