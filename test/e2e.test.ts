@@ -10,7 +10,7 @@ import { CreateRepositoryCommand, ECRClient, PutImageCommand } from '@aws-sdk/cl
 import { execa } from 'execa';
 import { startMoto, type Moto } from './helpers/moto.js';
 import helpers from 'yeoman-test';
-import { APP_GENERATOR, ROOT, listFiles, runBin } from './helpers/project.js';
+import { APP_GENERATOR, ROOT, listFiles, expectSuccess, runBin } from './helpers/project.js';
 
 const WORKFLOWS = ['process_raw_data', 'generate_model_input', 'train_model', 'generate_model_output', 'evaluate', 'reporting', 'full'];
 
@@ -20,10 +20,6 @@ const env = { ...baseEnv, PIPENV_VENV_IN_PROJECT: '1', PIPENV_YES: '1', PIPENV_N
 
 let project: string;
 
-/** Fails with the command's output, so a red run says why. */
-function expectSuccess(result: { exitCode?: number; all?: unknown }): void {
-  if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}:\n${String(result.all)}`);
-}
 const inProject = (command: string, args: string[] = []) =>
   execa(command, args, { cwd: project, env, extendEnv: false, reject: false, all: true, stdin: 'ignore' });
 

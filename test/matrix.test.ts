@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
-import { runBin } from './helpers/project.js';
+import { expectSuccess, runBin } from './helpers/project.js';
 
 interface Cell {
   dependencyManager: 'pipenv' | 'uv';
@@ -41,10 +41,6 @@ const flags = (cell: Cell) => [
   cell.preCommit ? '--pre-commit' : '--no-pre-commit',
 ];
 
-/** Fails with the command's output, so a red cell says why. */
-function expectSuccess(result: { exitCode?: number; all?: unknown }): void {
-  if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}:\n${String(result.all)}`);
-}
 
 describe.each(CELLS)('$dependencyManager x $linter (gpu $gpu, ci $ci, pre-commit $preCommit)', (cell) => {
   let project: string;

@@ -27,3 +27,8 @@ export function listFiles(dir: string): string[] {
   walk(dir);
   return files.sort();
 }
+
+/** Fails with the command's output, so a red run says why. */
+export function expectSuccess(result: { exitCode?: number; all?: unknown }): void {
+  if (result.exitCode !== 0) throw new Error(`exit code ${result.exitCode}:\n${String(result.all)}`);
+}
