@@ -10,6 +10,7 @@ import { APP_FLAGS, UPGRADE_FLAGS } from '../generators/app/index.js';
 import { INIT_GENERATOR_FLAGS } from '../generators/init/index.js';
 import { WORKFLOW_FLAGS } from '../generators/workflow/index.js';
 import { UserError } from '../generators/lib/errors.js';
+import { generatorVersion } from '../generators/lib/context.js';
 import { QUESTIONS, flagOf } from '../generators/lib/questions.js';
 
 const GENERATORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
@@ -17,40 +18,56 @@ const GENERATORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'gene
 interface Command {
   generator: string;
   summary: string;
-  /** Every flag the command takes, so a typo is an error rather than silently ignored. */
-  flags: readonly string[];
+  usage: string;
+  /** Every flag the command takes, with its help: a typo is an error rather than silently ignored. */
+  flags: Record<string, string>;
   /** Arguments the command adds for its generator. */
   extraArgs?: readonly string[];
 }
 
 const COMMON_FLAGS = ['help'];
 
+const describe = (specs: Record<string, { description: string }>): Record<string, string> =>
+  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.description]));
+
+/** One flag per question: `--aws-region VALUE`, or `--gpu` / `--no-gpu` for a yes/no question. */
+const QUESTION_FLAGS: Record<string, string> = Object.fromEntries(
+  QUESTIONS.map((question) => [
+    flagOf(question.name),
+    question.choices ? `${question.message} (${question.choices.join(' | ')})` : question.boolean ? `${question.message} (--no-${flagOf(question.name)} for no)` : question.message,
+  ]),
+);
+
 const COMMANDS: Record<string, Command> = {
   new: {
     generator: 'app',
     summary: 'generate a new Flyte pipeline project into ./<slug>/',
-    flags: [...QUESTIONS.map((question) => flagOf(question.name)), ...Object.keys(APP_FLAGS)],
+    usage: 'flyte-pipeline new [NAME] [flags]',
+    flags: { ...QUESTION_FLAGS, ...describe(APP_FLAGS) },
   },
   upgrade: {
     generator: 'app',
     summary: 'inside a project: bring it to the current template, keeping your edits (three-way merge)',
-    flags: [...QUESTIONS.map((question) => flagOf(question.name)), ...Object.keys(UPGRADE_FLAGS)],
+    usage: 'flyte-pipeline upgrade [--dry-run] [flags changing an answer]',
+    flags: { ...QUESTION_FLAGS, 'dry-run': UPGRADE_FLAGS['dry-run'].description },
     extraArgs: ['--upgrade'],
   },
   workflow: {
     generator: 'workflow',
     summary: 'inside a project: add a step (task + workflow + test); --after STEP wires it into full',
-    flags: Object.keys(WORKFLOW_FLAGS),
+    usage: 'flyte-pipeline workflow NAME [--after STEP]',
+    flags: describe(WORKFLOW_FLAGS),
   },
   init: {
     generator: 'init',
     summary: 'inside a project: create its ECR repository and Flyte project (safe to run twice)',
-    flags: Object.keys(INIT_GENERATOR_FLAGS),
+    usage: 'flyte-pipeline init [--dry-run] [flags]',
+    flags: describe(INIT_GENERATOR_FLAGS),
   },
 };
 
 function checkFlags(commandName: string, command: Command, args: string[]): void {
-  const known = new Set([...command.flags, ...COMMON_FLAGS]);
+  const known = new Set([...Object.keys(command.flags), ...COMMON_FLAGS]);
   for (const arg of args) {
     if (!arg.startsWith('--')) continue;
     const name = arg.slice(2).split('=')[0].replace(/^no-/, '');
@@ -84,8 +101,19 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return commandName ? 0 : 2;
   }
+  if (commandName === '--version') {
+    console.log(generatorVersion());
+    return 0;
+  }
   const command = COMMANDS[commandName];
   if (!command) throw new UserError(`unknown command "${commandName}"`, `use one of: ${Object.keys(COMMANDS).join(', ')}`);
+  if (rest.includes('--help') || rest.includes('-h')) {
+    const width = Math.max(...Object.keys(command.flags).map((flag) => flag.length)) + 4;
+    console.log(`usage: ${command.usage}\n\n${command.summary}\n\nflags:\n${Object.entries(command.flags)
+      .map(([flag, help]) => `  --${flag.padEnd(width)}${help}`)
+      .join('\n')}`);
+    return 0;
+  }
   checkFlags(commandName, command, rest);
   const env = createEnv();
   quietTaskFailureBanner(env.adapter.log as unknown as { error: (...args: unknown[]) => unknown });

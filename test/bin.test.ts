@@ -61,6 +61,17 @@ describe('flyte-pipeline new', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 
+  it('prints each command\'s flags with --help, and the version', async () => {
+    const help = await runBin(['new', '--help']);
+    expect(help.exitCode).toBe(0);
+    expect(help.stdout).toMatch(/^  --aws-region\s+AWS region$/m);
+    expect(help.stdout).toMatch(/^  --gpu\s+.*--no-gpu/m);
+    expect((await runBin(['init', '--help'])).stdout).toMatch(/^  --kms-key\s+/m);
+    expect((await runBin(['workflow', '--help'])).stdout).toMatch(/^  --after\s+/m);
+    expect((await runBin(['upgrade', '--help'])).stdout).toMatch(/^  --dry-run\s+/m);
+    expect((await runBin(['--version'])).stdout).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+
   it('refuses an unknown command and prints usage without one', async () => {
     expect((await runBin(['nwe'])).stderr).toContain('unknown command "nwe"');
     const usage = await runBin([]);

@@ -22,7 +22,7 @@ import { findProjectRoot, readProjectConfig, type StoredConfig } from '../../scr
 export const APP_FLAGS = {
   defaults: { type: Boolean, description: 'Take the default of every question not answered by a flag or --answers' },
   answers: { type: String, description: 'YAML or JSON file of answers, keyed by flag name (aws-region: eu-west-1)' },
-  'skip-install': { type: Boolean, description: 'Do not run `pipenv install --dev` in the new project' },
+  'skip-install': { type: Boolean, description: 'Do not install the Python dependencies (pipenv install --dev, or uv sync)' },
   init: { type: Boolean, description: 'Create the ECR repository and Flyte project right after generating' },
   force: { type: Boolean, description: 'Write into a folder that is not empty, overwriting its files' },
 } as const;
