@@ -11,7 +11,7 @@ import { INIT_GENERATOR_FLAGS } from '../generators/init/index.js';
 import { WORKFLOW_FLAGS } from '../generators/workflow/index.js';
 import { UserError } from '../generators/lib/errors.js';
 import { generatorVersion } from '../generators/lib/context.js';
-import { QUESTIONS, flagOf } from '../generators/lib/questions.js';
+import { QUESTIONS, flagHelp, flagOf } from '../generators/lib/questions.js';
 
 const GENERATORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
 
@@ -31,12 +31,7 @@ const describe = (specs: Record<string, { description: string }>): Record<string
   Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.description]));
 
 /** One flag per question: `--aws-region VALUE`, or `--gpu` / `--no-gpu` for a yes/no question. */
-const QUESTION_FLAGS: Record<string, string> = Object.fromEntries(
-  QUESTIONS.map((question) => [
-    flagOf(question.name),
-    question.choices ? `${question.message} (${question.choices.join(' | ')})` : question.boolean ? `${question.message} (--no-${flagOf(question.name)} for no)` : question.message,
-  ]),
-);
+const QUESTION_FLAGS: Record<string, string> = Object.fromEntries(QUESTIONS.map((question) => [flagOf(question.name), flagHelp(question)]));
 
 const COMMANDS: Record<string, Command> = {
   new: {

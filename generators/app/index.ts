@@ -8,9 +8,9 @@ import { dirname, join } from 'node:path';
 import { execaSync } from 'execa';
 import Generator from 'yeoman-generator';
 import { readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
-import { generatorVersion, includeTemplate, templateContext } from '../lib/context.js';
+import { generatorVersion, includeTemplate, templateContext, type TemplateContext } from '../lib/context.js';
 import { UserError } from '../lib/errors.js';
-import { QUESTIONS, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
+import { QUESTIONS, flagHelp, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
 import { SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
 import { planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
@@ -41,6 +41,8 @@ function gitConfig(key: string): string | undefined {
 // yeoman runs every prototype method as a task, except those named with a leading underscore.
 export default class AppGenerator extends Generator {
   answers!: Answers;
+  /** What the templates see, computed once the answers are known. */
+  private context!: TemplateContext;
   /** Set when upgrading: the answers and version the project was generated with. */
   private previous?: StoredConfig;
   private upgradeEntries: UpgradeEntry[] = [];
@@ -50,10 +52,7 @@ export default class AppGenerator extends Generator {
     super(args, options as never, { ...features, customInstallTask: true } as never);
     this.argument('name', { type: String, required: false, description: 'Project name, e.g. "Churn Model" (folder: churn-model)' });
     for (const question of QUESTIONS) {
-      this.option(flagOf(question.name), {
-        type: question.boolean ? Boolean : String,
-        description: question.choices ? `${question.message} (${question.choices.join(' | ')})` : question.message,
-      });
+      this.option(flagOf(question.name), { type: question.boolean ? Boolean : String, description: flagHelp(question) });
     }
     for (const [name, spec] of Object.entries({ ...APP_FLAGS, ...UPGRADE_FLAGS })) this.option(name, spec);
   }
@@ -137,6 +136,7 @@ export default class AppGenerator extends Generator {
       ask: this.ask,
       source,
     });
+    this.context = { ...templateContext(this.answers), generatorVersion: this.templateVersion };
   }
 
   configuring(): void {
@@ -149,8 +149,8 @@ export default class AppGenerator extends Generator {
   }
 
   writing(): void {
-    const context = { ...templateContext(this.answers), generatorVersion: this.templateVersion };
-    const files = renderFolder(this.templateDir, context, (path) => includeTemplate(path, context));
+    const context = this.context;
+    const files = renderFolder(this.templateDir, { ...context }, (path) => includeTemplate(path, context));
     if (this.previous) {
       this._upgrade(files);
       return;
@@ -195,7 +195,7 @@ export default class AppGenerator extends Generator {
 
   async install(): Promise<void> {
     if (this.skipInstall || this.previous) return;
-    const { installCommand } = templateContext(this.answers);
+    const { installCommand } = this.context;
     const [tool, ...args] = installCommand.split(' ');
     this.log.info(`Installing Python dependencies: ${installCommand} (a few minutes the first time)`);
     try {
@@ -221,7 +221,7 @@ export default class AppGenerator extends Generator {
     const slug = slugify(this.answers.projectName);
     const steps = [
       `cd ${slug}`,
-      ...(this.skipInstall ? [`${templateContext(this.answers).installCommand.padEnd(24)}  # Python dependencies`] : []),
+      ...(this.skipInstall ? [`${this.context.installCommand.padEnd(24)}  # Python dependencies`] : []),
       'make test                 # the tests of every step',
       './run src/ full           # train, evaluate and report on the sample data',
     ];
@@ -237,6 +237,6 @@ export default class AppGenerator extends Generator {
         'edit those files to keep what you want, remove the markers, then run make test',
       );
     }
-    if (dependenciesChanged) this.log(`The dependencies may have changed: run \`${templateContext(this.answers).installCommand}\` to update the environment.`);
+    if (dependenciesChanged) this.log(`The dependencies may have changed: run \`${this.context.installCommand}\` to update the environment.`);
   }
 }

@@ -184,6 +184,12 @@ export function flagOf(name: AnswerName): string {
   return name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 }
 
+/** The help line of a question's flag: its message, and its choices or the --no- form. */
+export function flagHelp(question: Question): string {
+  if (question.choices) return `${question.message} (${question.choices.join(' | ')})`;
+  return question.boolean ? `${question.message} (--no-${flagOf(question.name)} for no)` : question.message;
+}
+
 export function questionByKey(key: string): Question | undefined {
   return QUESTIONS.find((question) => question.name === key || flagOf(question.name) === key);
 }
