@@ -38,7 +38,8 @@ function gitConfig(key: string): string | undefined {
   return result.exitCode === 0 && typeof result.stdout === 'string' && result.stdout.trim() ? result.stdout.trim() : undefined;
 }
 
-// yeoman runs every prototype method as a task, except those named with a leading underscore.
+// yeoman runs every prototype member as a task (getters included), except those named with a
+// leading underscore: helpers here start with `_`; test/tasks.test.ts lists the tasks it allows.
 export default class AppGenerator extends Generator {
   answers!: Answers;
   /** What the templates see, computed once the answers are known. */
@@ -46,10 +47,13 @@ export default class AppGenerator extends Generator {
   /** Set when upgrading: the answers and version the project was generated with. */
   private previous?: StoredConfig;
   private upgradeEntries: UpgradeEntry[] = [];
+  /** Flags from the command line (kebab-case) or from a caller such as yeoman-test (camelCase). */
+  private readonly flags: Record<string, unknown>;
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     // customInstallTask: the install step is ours (pipenv); yeoman's npm install does not apply.
     super(args, options as never, { ...features, customInstallTask: true } as never);
+    this.flags = this.options as Record<string, unknown>;
     this.argument('name', { type: String, required: false, description: 'Project name, e.g. "Churn Model" (folder: churn-model)' });
     for (const question of QUESTIONS) {
       this.option(flagOf(question.name), { type: question.boolean ? Boolean : String, description: flagHelp(question) });
@@ -57,16 +61,12 @@ export default class AppGenerator extends Generator {
     for (const [name, spec] of Object.entries({ ...APP_FLAGS, ...UPGRADE_FLAGS })) this.option(name, spec);
   }
 
-  private get flags(): Record<string, unknown> {
-    return this.options as Record<string, unknown>;
-  }
-
   /** The folder of templates to render: the package's, or (tests of upgrades) an older copy. */
-  private get templateDir(): string {
+  private _templateDir(): string {
     return typeof this.flags.templatesDir === 'string' ? this.flags.templatesDir : join(TEMPLATES_DIR, 'project');
   }
 
-  private get templateVersion(): string {
+  private _templateVersion(): string {
     return typeof this.flags.templateVersion === 'string' ? this.flags.templateVersion : generatorVersion();
   }
 
@@ -83,7 +83,7 @@ export default class AppGenerator extends Generator {
     return given;
   }
 
-  private get ask(): Ask | undefined {
+  private _ask(): Ask | undefined {
     const interactive = Boolean(process.stdin.isTTY) || Boolean(this.flags.askWithoutTty);
     if (!interactive) return undefined;
     return async (question, defaultValue) => {
@@ -101,7 +101,7 @@ export default class AppGenerator extends Generator {
   }
 
   /** `--skip-install` on the command line, or `skipInstall` from a caller such as yeoman-test. */
-  private get skipInstall(): boolean {
+  private _skipInstall(): boolean {
     return Boolean(this.flags.skipInstall ?? this.flags['skip-install']);
   }
 
@@ -133,10 +133,10 @@ export default class AppGenerator extends Generator {
       layers: [this._givenByFlags(), fromFile, stored],
       // An upgrade never asks: a question added since takes its default.
       useDefaults: Boolean(this.flags.defaults) || this.previous !== undefined,
-      ask: this.ask,
+      ask: this._ask(),
       source,
     });
-    this.context = { ...templateContext(this.answers), generatorVersion: this.templateVersion };
+    this.context = { ...templateContext(this.answers), generatorVersion: this._templateVersion() };
   }
 
   configuring(): void {
@@ -150,7 +150,7 @@ export default class AppGenerator extends Generator {
 
   writing(): void {
     const context = this.context;
-    const files = renderFolder(this.templateDir, { ...context }, (path) => includeTemplate(path, context));
+    const files = renderFolder(this._templateDir(), { ...context }, (path) => includeTemplate(path, context));
     if (this.previous) {
       this._upgrade(files);
       return;
@@ -158,9 +158,9 @@ export default class AppGenerator extends Generator {
     for (const file of files) {
       this.fs.write(this.destinationPath(file.path), file.contents, file.executable ? { stat: { mode: 0o755 } as never } : undefined);
     }
-    this.fs.write(this.destinationPath(SNAPSHOT_PATH), encodeSnapshot(this.templateVersion, files));
+    this.fs.write(this.destinationPath(SNAPSHOT_PATH), encodeSnapshot(this._templateVersion(), files));
     // .yo-rc.json under "generator-flyte-pipeline": the answers (none secret) and who made the project.
-    this.config.set({ generatorVersion: this.templateVersion, ...this.answers });
+    this.config.set({ generatorVersion: this._templateVersion(), ...this.answers });
   }
 
   /** Three-way upgrade, written straight to disk: the merge already decided every file. */
@@ -176,10 +176,10 @@ export default class AppGenerator extends Generator {
       base: base.files,
       current: (path) => (existsSync(join(root, path)) ? readFileSync(join(root, path)) : undefined),
       next: files,
-      labels: { yours: 'yours', base: `template ${from}`, template: `template ${this.templateVersion}` },
+      labels: { yours: 'yours', base: `template ${from}`, template: `template ${this._templateVersion()}` },
     });
     const dryRun = Boolean(this.flags.dryRun ?? this.flags['dry-run']);
-    this.log(`${dryRun ? 'Dry run: would upgrade' : 'Upgrading'} ${this.answers.projectName} from ${from} to ${this.templateVersion}`);
+    this.log(`${dryRun ? 'Dry run: would upgrade' : 'Upgrading'} ${this.answers.projectName} from ${from} to ${this._templateVersion()}`);
     this.log(summarise(this.upgradeEntries));
     if (dryRun) return;
     for (const entry of this.upgradeEntries) {
@@ -189,12 +189,12 @@ export default class AppGenerator extends Generator {
       writeFileSync(path, entry.contents);
       if (entry.executable) chmodSync(path, 0o755);
     }
-    writeFileSync(snapshotPath, encodeSnapshot(this.templateVersion, files));
-    this.config.set({ generatorVersion: this.templateVersion, ...this.answers });
+    writeFileSync(snapshotPath, encodeSnapshot(this._templateVersion(), files));
+    this.config.set({ generatorVersion: this._templateVersion(), ...this.answers });
   }
 
   async install(): Promise<void> {
-    if (this.skipInstall || this.previous) return;
+    if (this._skipInstall() || this.previous) return;
     const { installCommand } = this.context;
     const [tool, ...args] = installCommand.split(' ');
     this.log.info(`Installing Python dependencies: ${installCommand} (a few minutes the first time)`);
@@ -221,7 +221,7 @@ export default class AppGenerator extends Generator {
     const slug = slugify(this.answers.projectName);
     const steps = [
       `cd ${slug}`,
-      ...(this.skipInstall ? [`${this.context.installCommand.padEnd(24)}  # Python dependencies`] : []),
+      ...(this._skipInstall() ? [`${this.context.installCommand.padEnd(24)}  # Python dependencies`] : []),
       'make test                 # the tests of every step',
       './run src/ full           # train, evaluate and report on the sample data',
     ];
