@@ -20,7 +20,9 @@ STATE = ROOT / ".ci" / ".tools" / "container"
 PYTHON_IMAGE = "python:3.11-slim-bookworm"
 UV_VERSION = re.search(
     r"^const UV_VERSION = '([^']+)';", (ROOT / "generators" / "lib" / "context.ts").read_text(), re.M
-).group(1)  # type: ignore[union-attr]
+).group(
+    1
+)  # type: ignore[union-attr]
 UV_IMAGE = f"ghcr.io/astral-sh/uv:{UV_VERSION}"
 
 # Docker's own client on this machine kind has no buildx plugin: `docker build` is the classic builder,

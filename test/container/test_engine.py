@@ -100,6 +100,13 @@ def test_the_base_image_names_no_host_of_this_machine(container_engine: str) -> 
         host
         for source in [*apt.glob("sources.list"), *apt.glob("sources.list.d/*")]
         for host in re.findall(r"https?://([^/\s]+)", source.read_text())
-    } - {"deb.debian.org"}
-    inside = docker("run", "--rm", PYTHON_IMAGE, "sh", "-c", "cat /etc/apt/sources.list.d/* /etc/pip.conf").stdout
+    }
+    inside = docker(
+        "run",
+        "--rm",
+        PYTHON_IMAGE,
+        "sh",
+        "-c",
+        "cat /etc/apt/sources.list /etc/apt/sources.list.d/* /etc/pip.conf 2>/dev/null; true",
+    ).stdout
     assert hosts and not [host for host in hosts if host in inside]
