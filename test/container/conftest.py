@@ -13,6 +13,7 @@ def container_engine(request: pytest.FixtureRequest) -> Iterator[str]:
     capture = request.config.pluginmanager.getplugin("capturemanager")
     # Progress shows live: a cold start installs packages and makes the base image.
     with capture.global_and_fixture_disabled():
+        print(flush=True)  # off the line pytest's progress is on
         try:
             address, seconds = up(echo=lambda line: print(line, flush=True))
         except EngineError as err:
