@@ -27,14 +27,15 @@ const EXPECTED_FILES = [
   'pyproject.toml',
   'run',
   'scripts/remote.py',
+  'scripts/run_local.py',
   'setup.cfg',
-  ...['__init__', 'content_hash', 'evaluate', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
+  ...['__init__', 'code_version', 'content_hash', 'errors', 'evaluate', 'generate_model_input', 'generate_model_output', 'layers', 'local_cache', 'process_raw_data', 'reporting', 'settings', 'train_model'].map(
     (name) => `src/tasks/${name}.py`,
   ),
   ...['__init__', 'evaluate', 'full', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
     (name) => `src/workflows/${name}.py`,
   ),
-  ...['__init__', 'conftest', 'test_content_hash', 'test_evaluate', 'test_generate_model_input', 'test_generate_model_output', 'test_process_raw_data', 'test_remote', 'test_reporting', 'test_train_model', 'test_workflows'].map(
+  ...['__init__', 'conftest', 'test_code_version', 'test_content_hash', 'test_evaluate', 'test_generate_model_input', 'test_generate_model_output', 'test_local_cache', 'test_process_raw_data', 'test_remote', 'test_reporting', 'test_run_local', 'test_train_model', 'test_workflows'].map(
     (name) => `tests/${name}.py`,
   ),
 ].sort();
@@ -215,7 +216,7 @@ describe('hostile free text stays inert text', () => {
   it('the run script parses (bash -n) and its dry run executes nothing', async () => {
     expect((await execa('bash', ['-n', 'run'], { cwd: project, reject: false })).exitCode).toBe(0);
     const dryRun = await execa('./run', ['--dry-run', 'src/', 'full'], { cwd: project, reject: false, env: { VIRTUAL_ENV: '/nonexistent' } });
-    expect(dryRun.stdout).toContain('pyflyte run src/workflows/full.py full');
+    expect(dryRun.stdout).toContain('python scripts/run_local.py src/workflows/full.py full');
     expect(existsSync(canary)).toBe(false);
   });
 

@@ -22,10 +22,10 @@ export function validateStepName(name: string): true | string {
   return true;
 }
 
-/** Whether a workflow module's workflow returns one table (pd.DataFrame). */
+/** Whether a workflow module's workflow returns one table (a ParquetFile, the file a step writes for the next). */
 export function returnsTable(workflowSource: string, step: string): boolean {
   const signature = new RegExp(`def ${step}\\([^]*?\\)\\s*->\\s*([^:]+):`).exec(workflowSource);
-  return signature !== null && signature[1].trim() === 'pd.DataFrame';
+  return signature !== null && signature[1].trim() === 'ParquetFile';
 }
 
 export function wireAfter(fullSource: string, step: string, name: string): string {

@@ -43,7 +43,7 @@ export default class WorkflowGenerator extends Generator {
       const stepFile = this.destinationPath(`src/workflows/${after}.py`);
       if (!existsSync(stepFile)) throw new UserError(`--after ${after}: there is no src/workflows/${after}.py`, 'pass --after one of the workflows in src/workflows/');
       if (!returnsTable(readFileSync(stepFile, 'utf8'), after)) {
-        throw new UserError(`--after ${after}: ${after} does not return one table (pd.DataFrame)`, 'pass --after a step that returns a table, e.g. process_raw_data or generate_model_output');
+        throw new UserError(`--after ${after}: ${after} does not return one table (ParquetFile)`, 'pass --after a step that returns a table, e.g. process_raw_data or generate_model_output');
       }
       // Computed now, so a refusal happens before anything is written.
       this.fullSource = wireAfter(readFileSync(this.destinationPath('src/workflows/full.py'), 'utf8'), after, name);

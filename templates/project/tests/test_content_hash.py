@@ -1,20 +1,38 @@
-import pandas as pd
+from pathlib import Path
+
+import pytest
 from flytekit.types.file import FlyteFile
 
-from tasks.content_hash import hash_dataframe, hash_file
+from tasks.content_hash import hash_file
+from tasks.errors import PipelineError
+from tasks.layers import TRAIN, layer_file
+from workflows.train_model import train_model
 
 
-def test_equal_frames_hash_equal_and_any_change_shows():
-    frame = pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]})
-    assert hash_dataframe(frame) == hash_dataframe(frame.copy())
-    assert hash_dataframe(frame) != hash_dataframe(frame.assign(b=[0.5, 1.6]))
-    assert hash_dataframe(frame) != hash_dataframe(frame.rename(columns={"a": "c"}))
-
-
-def test_file_hash_follows_content(tmp_path):
+def test_file_hash_follows_content_not_path(tmp_path: Path):
     first, second = tmp_path / "first.bin", tmp_path / "second.bin"
     first.write_bytes(b"model")
     second.write_bytes(b"model")
-    assert hash_file(FlyteFile(str(first))) == hash_file(FlyteFile(str(second)))
+    assert hash_file(FlyteFile(str(first))) == hash_file(str(second))
     second.write_bytes(b"other")
-    assert hash_file(FlyteFile(str(first))) != hash_file(FlyteFile(str(second)))
+    assert hash_file(first) != hash_file(second)
+
+
+def test_remote_files_are_left_to_flyte():
+    assert hash_file("s3://bucket/raw.csv") is None
+
+
+def test_a_missing_default_has_no_hash_when_serialised():
+    # As `pyflyte package` sees a workflow default such as data/05_model_input/...
+    assert hash_file(layer_file(TRAIN)) is None
+
+
+def test_a_missing_input_on_a_local_run_says_which_and_what_to_do():
+    with pytest.raises(Exception) as raised:
+        train_model()
+    error = raised.value
+    while not isinstance(error, PipelineError) and error is not None:
+        error = error.__cause__ or error.__context__
+    assert error is not None, raised.value
+    assert error.cause == f"no file data/{TRAIN}"
+    assert "./run src/ full" in error.fix

@@ -1,7 +1,11 @@
+import json
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
-from tasks.evaluate import compute_metrics, evaluate_task
+from tasks.errors import PipelineError
+from tasks.evaluate import Metrics, compute_metrics, evaluate_task
 
 PREDICTIONS = pd.DataFrame(
     {
@@ -22,5 +26,13 @@ def test_compute_metrics():
     assert metrics.samples == 4
 
 
-def test_task_returns_metrics():
-    assert evaluate_task(predictions=PREDICTIONS) == compute_metrics(PREDICTIONS)
+def test_one_class_has_no_roc_auc():
+    with pytest.raises(PipelineError, match="all in one class"):
+        compute_metrics(PREDICTIONS.assign(target=1))
+
+
+def test_task_writes_the_metrics_as_json(table_file, project_root: Path):
+    metrics = evaluate_task(predictions=table_file(PREDICTIONS, "predictions"))
+    assert Path(metrics.path) == project_root / "data/08_reporting/metrics.json"
+    written = json.loads(Path(metrics.path).read_text())
+    assert Metrics(**written) == compute_metrics(PREDICTIONS)

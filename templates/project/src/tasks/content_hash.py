@@ -1,28 +1,45 @@
-"""Content hashes on task outputs, so Flyte's cache knows identical data downstream.
+"""Content hashes on files, so Flyte's cache knows them by what they hold.
 
-Without them a DataFrame or file output is known by its storage location, new on every
-run, and every task after the first would miss the cache."""
+Without one, a file is known by its path: an edited file at the same path would replay
+the old results, and an output written to a new place on every run would never hit."""
 
 import hashlib
+import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional, Union
 
-import pandas as pd
-from flytekit import HashMethod
+from flytekit import FlyteContextManager, HashMethod
 from flytekit.types.file import FlyteFile
 
+from tasks.errors import PipelineError
 
-def hash_dataframe(frame: pd.DataFrame) -> str:
-    """SHA-256 of the column names and of every row, index included."""
-    digest = hashlib.sha256(",".join(map(str, frame.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
+
+def hash_file(file: Union[FlyteFile, str, os.PathLike]) -> Optional[str]:
+    """SHA-256 of a local file's bytes.
+
+    A remote file (s3://...) is left to Flyte, which knows it by its URI. A local file
+    that does not exist is an error on a local run; elsewhere (`pyflyte package`
+    serialising a default such as data/05_model_input/train.parquet) it has no hash."""
+    path = str(file.path if isinstance(file, FlyteFile) else file)
+    if "://" in path:
+        return None
+    if not Path(path).is_file():
+        state = FlyteContextManager.current_context().execution_state
+        if state is not None and state.is_local_execution():
+            raise PipelineError(
+                f"no file {path}",
+                "run the steps that write it first (./run src/ full writes every"
+                " layer), or pass another file",
+            )
+        return None
+    digest = hashlib.sha256()
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
     return digest.hexdigest()
 
 
-def hash_file(file: FlyteFile) -> str:
-    """SHA-256 of the file's bytes."""
-    return hashlib.sha256(Path(file.path).read_bytes()).hexdigest()
-
-
-HashedDataFrame = Annotated[pd.DataFrame, HashMethod(hash_dataframe)]
+# A file input or output that Flyte's cache knows by its content.
 HashedFile = Annotated[FlyteFile, HashMethod(hash_file)]
+# A table passed between steps: the Parquet file one step wrote for the next.
+ParquetFile = HashedFile

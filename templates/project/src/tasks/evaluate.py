@@ -1,16 +1,18 @@
 """Measure the model on its validation predictions."""
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-import pandas as pd
-from flytekit import Cache, Resources, task
-from sklearn.metrics import (
-    accuracy_score,
-    f1_score,
-    precision_score,
-    recall_score,
-    roc_auc_score,
-)
+import json
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from tasks.content_hash import HashedFile, ParquetFile
+from tasks.errors import PipelineError
+from tasks.layers import METRICS, read_table, save
+from tasks.settings import pipeline_task
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -24,10 +26,31 @@ class Metrics:
     roc_auc: float
     samples: int
 
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=2) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Metrics:
+        return cls(**json.loads(text))
+
 
 def compute_metrics(predictions: pd.DataFrame) -> Metrics:
     """Compare `prediction` and `score` with the true `target`."""
+    from sklearn.metrics import (
+        accuracy_score,
+        f1_score,
+        precision_score,
+        recall_score,
+        roc_auc_score,
+    )
+
     target, prediction = predictions["target"], predictions["prediction"]
+    if target.nunique() < 2:
+        raise PipelineError(
+            f"the {len(target)} validation rows are all in one class,"
+            " so ROC AUC is undefined",
+            "use more rows of the smaller class, or a larger --validation_size",
+        )
     return Metrics(
         accuracy=float(accuracy_score(target, prediction)),
         precision=float(precision_score(target, prediction, zero_division=0)),
@@ -38,7 +61,8 @@ def compute_metrics(predictions: pd.DataFrame) -> Metrics:
     )
 
 
-@task(cache=Cache(version="1"), requests=Resources(cpu="1", mem="1Gi"))
-def evaluate_task(predictions: pd.DataFrame) -> Metrics:
-    """Return the validation metrics."""
-    return compute_metrics(predictions)
+@pipeline_task
+def evaluate_task(predictions: ParquetFile) -> HashedFile:
+    """Return the validation metrics, as JSON."""
+    metrics = compute_metrics(read_table(predictions))
+    return save(METRICS, lambda path: path.write_text(metrics.to_json()))

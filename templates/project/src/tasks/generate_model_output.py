@@ -3,19 +3,25 @@
 Running inference here, through the same serialised model a service would load, catches
 train-serving skew before the model ships."""
 
-import joblib
-import pandas as pd
-from flytekit import Cache, Resources, task
-from flytekit.types.file import FlyteFile
-from sklearn.pipeline import Pipeline
+from __future__ import annotations
 
-from tasks.content_hash import HashedDataFrame
+from typing import TYPE_CHECKING
 
+from tasks.content_hash import HashedFile, ParquetFile
+from tasks.errors import PipelineError
+from tasks.layers import PREDICTIONS, read_table, save_table
+from tasks.settings import pipeline_task
 from tasks.train_model import split_features
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from sklearn.pipeline import Pipeline
 
 
 def predict(model: Pipeline, data: pd.DataFrame) -> pd.DataFrame:
     """One row per input row: the true `target`, the `prediction` and its `score`."""
+    import pandas as pd
+
     features, target = split_features(data)
     return pd.DataFrame(
         {
@@ -26,9 +32,23 @@ def predict(model: Pipeline, data: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-@task(cache=Cache(version="1"), requests=Resources(cpu="1", mem="1Gi"))
+def load_model(path: str) -> Pipeline:
+    """The model train_model serialised."""
+    import joblib
+
+    try:
+        return joblib.load(path)
+    except Exception as error:
+        raise PipelineError(
+            f"{path} is not a model saved by train_model ({error})",
+            "pass the file train_model wrote, or run train_model again",
+        ) from error
+
+
+@pipeline_task
 def generate_model_output_task(
-    model: FlyteFile, validation: pd.DataFrame
-) -> HashedDataFrame:
+    model: HashedFile, validation: ParquetFile
+) -> ParquetFile:
     """Load the serialised model and return its predictions on the validation set."""
-    return predict(joblib.load(model.download()), validation)
+    predictions = predict(load_model(model.download()), read_table(validation))
+    return save_table(predictions, PREDICTIONS)

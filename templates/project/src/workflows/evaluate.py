@@ -1,12 +1,13 @@
-"""Workflow: validation predictions -> metrics."""
+"""Workflow: validation predictions -> metrics (data/08_reporting/metrics.json)."""
 
-import pandas as pd
 from flytekit import workflow
 
-from tasks.evaluate import Metrics, evaluate_task
+from tasks.content_hash import HashedFile, ParquetFile
+from tasks.evaluate import evaluate_task
+from tasks.layers import PREDICTIONS, layer_file
 
 
 @workflow
-def evaluate(predictions: pd.DataFrame) -> Metrics:
+def evaluate(predictions: ParquetFile = layer_file(PREDICTIONS)) -> HashedFile:
     """Compute accuracy, precision, recall, F1 and ROC AUC."""
     return evaluate_task(predictions=predictions)

@@ -1,19 +1,23 @@
-"""Workflow: primary table -> train, test and validation sets."""
+"""Workflow: primary table -> train, test and validation sets (data/05_model_input/)."""
 
-import pandas as pd
 from flytekit import workflow
 
+from tasks.content_hash import ParquetFile
 from tasks.generate_model_input import ModelInput, generate_model_input_task
+from tasks.layers import PRIMARY, layer_file
 
 
 @workflow
 def generate_model_input(
-    data: pd.DataFrame,
+    primary: ParquetFile = layer_file(PRIMARY),
     test_size: float = 0.2,
     validation_size: float = 0.2,
     seed: int = 42,
 ) -> ModelInput:
-    """Create the train, test and validation sets."""
+    """Create the train, test and validation sets, stratified by the target."""
     return generate_model_input_task(
-        data=data, test_size=test_size, validation_size=validation_size, seed=seed
+        primary=primary,
+        test_size=test_size,
+        validation_size=validation_size,
+        seed=seed,
     )

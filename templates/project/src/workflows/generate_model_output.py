@@ -1,13 +1,16 @@
-"""Workflow: trained model + validation set -> validation predictions."""
+"""Workflow: trained model + validation set -> predictions (data/07_model_output/)."""
 
-import pandas as pd
 from flytekit import workflow
-from flytekit.types.file import FlyteFile
 
+from tasks.content_hash import HashedFile, ParquetFile
 from tasks.generate_model_output import generate_model_output_task
+from tasks.layers import MODEL, VALIDATION, layer_file
 
 
 @workflow
-def generate_model_output(model: FlyteFile, validation: pd.DataFrame) -> pd.DataFrame:
+def generate_model_output(
+    model: HashedFile = layer_file(MODEL),
+    validation: ParquetFile = layer_file(VALIDATION),
+) -> ParquetFile:
     """Run inference on the validation set with the serialised model."""
     return generate_model_output_task(model=model, validation=validation)

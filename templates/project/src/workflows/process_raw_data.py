@@ -1,17 +1,15 @@
-"""Workflow: raw CSV -> clean primary table."""
+"""Workflow: raw CSV -> clean primary table (data/03_primary/primary.parquet)."""
 
-import pandas as pd
 from flytekit import workflow
-from flytekit.types.file import FlyteFile
 
+from tasks.content_hash import HashedFile, ParquetFile
 from tasks.process_raw_data import process_raw_data_task
 
-# The bundled sample, relative to the project root. Remotely, pass an s3:// URI or
-# a local file, which pyflyte uploads: ./run --remote src/ full --raw_data FILE
-SAMPLE_RAW_DATA = "data/01_raw/breast_cancer.csv"
 
-
+# raw_data has no default: a default is serialised into the launch plan as a path on
+# the machine that packaged it. ./run passes the bundled sample,
+# data/01_raw/breast_cancer.csv, unless given --raw_data (uploading it, with --remote).
 @workflow
-def process_raw_data(raw_data: FlyteFile = SAMPLE_RAW_DATA) -> pd.DataFrame:
+def process_raw_data(raw_data: HashedFile) -> ParquetFile:
     """Extract, clean and transform the raw data."""
     return process_raw_data_task(raw_data=raw_data)

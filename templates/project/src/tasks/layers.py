@@ -1,0 +1,85 @@
+"""The Kedro data layers: where each step's output lives.
+
+On a local run a task writes its output into its layer under a stable name, such
+as data/06_models/model.joblib, and returns that file: Flyte's local cache then points
+at it, not at a temporary folder. On Flyte the task writes into its working directory,
+and flytekit uploads the file to the blob store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from flytekit import FlyteContextManager, current_context
+from flytekit.types.file import FlyteFile
+
+from tasks.content_hash import hash_file
+from tasks.errors import PipelineError
+from tasks.local_cache import forget_other_contents
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# Relative to the project root, where ./run runs.
+DATA = Path("data")
+
+PRIMARY = "03_primary/primary.parquet"
+TRAIN = "05_model_input/train.parquet"
+TEST = "05_model_input/test.parquet"
+VALIDATION = "05_model_input/validation.parquet"
+MODEL = "06_models/model.joblib"
+PREDICTIONS = "07_model_output/predictions.parquet"
+METRICS = "08_reporting/metrics.json"
+REPORT = "08_reporting/report.html"
+
+
+def layer_file(name: str) -> FlyteFile:
+    """A workflow input's default: what an earlier step wrote, e.g. layer_file(TRAIN).
+
+    Never uploaded (remote_path=False): `pyflyte package` keeps it as this relative
+    path, which means nothing on Flyte, where the input has to be passed."""
+    return FlyteFile(str(DATA / name), remote_path=False)
+
+
+def is_local_run() -> bool:
+    state = FlyteContextManager.current_context().execution_state
+    return state is not None and state.is_local_execution()
+
+
+def save(name: str, write: Callable[[Path], object]) -> FlyteFile:
+    """A task's output: `write(path)` writes it, and the file is returned.
+
+    Locally the file replaces its layer file (e.g. PRIMARY) in one step, once the cache
+    entries pointing at that file with other content are dropped."""
+    if not is_local_run():
+        path = Path(current_context().working_directory) / Path(name).name
+        write(path)
+        return FlyteFile(str(path))
+    path = (DATA / name).resolve()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    write(partial)
+    forget_other_contents(path, hash_file(partial))
+    os.replace(partial, path)
+    return FlyteFile(str(path))
+
+
+def save_table(frame: pd.DataFrame, name: str) -> FlyteFile:
+    """A table output, as Parquet."""
+    return save(name, lambda path: frame.to_parquet(path, index=False))
+
+
+def read_table(file: FlyteFile) -> pd.DataFrame:
+    """A table input, from the Parquet file an earlier step wrote."""
+    import pandas as pd
+
+    path = file.download()
+    try:
+        return pd.read_parquet(path)
+    except Exception as error:
+        raise PipelineError(
+            f"{file.path} is not a Parquet table ({error})",
+            "pass the file the previous step wrote, or run that step again",
+        ) from error
