@@ -11,7 +11,29 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr';
 import { UserError } from '../generators/lib/errors.js';
+import { awsDnsSuffix } from '../generators/lib/validators.js';
 import type { ResourceReport } from './outcome.js';
+
+/** How long one ECR request may wait for an answer, unless FLYTE_PIPELINE_TIMEOUT says otherwise; a connection gets less. */
+export const ECR_TIMEOUT_MS = 30_000;
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** The ECR API endpoint the SDK talks to: AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL, else the region's, in its partition. */
+export function ecrEndpoint(region: string, env: Record<string, string | undefined> = process.env): string {
+  return env.AWS_ENDPOINT_URL_ECR ?? env.AWS_ENDPOINT_URL ?? `https://api.ecr.${region}.${awsDnsSuffix(region)}`;
+}
+
+/**
+ * An ECR client whose every request gives up after `timeoutMs` (and a connection after at most
+ * 10 s): an endpoint that accepts connections and never answers cannot hang init.
+ */
+export function ecrClient(region: string, timeoutMs: number = ECR_TIMEOUT_MS): ECRClient {
+  return new ECRClient({
+    region,
+    // Each attempt is bounded; the SDK's retries (3 attempts) bound the whole.
+    requestHandler: { connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+  });
+}
 
 export interface RepositorySettings {
   repositoryName: string;
@@ -134,10 +156,17 @@ export async function ensureLifecyclePolicy(
 }
 
 /** AWS SDK failures a user can act on, as cause + fix; anything else is rethrown as is. */
-export function explainAwsError(error: unknown, region: string): UserError | undefined {
+export function explainAwsError(error: unknown, region: string, endpoint: string = ecrEndpoint(region)): UserError | undefined {
   const name = errorName(error);
   const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
   switch (name) {
+    case 'TimeoutError':
+    case 'RequestTimeout':
+    case 'RequestTimeoutException':
+      return new UserError(
+        `ECR at ${endpoint} did not answer in time (${message.replace(/^@smithy\/\S+ - \[\w+\] /, '')}), so init stopped`,
+        'check the network (VPN, proxy) and --aws-region, and AWS_ENDPOINT_URL_ECR if set; set FLYTE_PIPELINE_TIMEOUT=SECONDS to wait longer',
+      );
     case 'CredentialsProviderError':
       return new UserError('no AWS credentials found', 'set AWS_PROFILE (aws configure / aws sso login), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
     case 'AccessDeniedException':
@@ -155,8 +184,8 @@ export function explainAwsError(error: unknown, region: string): UserError | und
     case 'KmsException':
       return new UserError(`ECR could not use the KMS key: ${message}`, 'pass a key ECR may use with --kms-key, or leave it out for AES256');
     default:
-      if (/getaddrinfo|ECONNREFUSED|ENOTFOUND|ETIMEDOUT/.test(message)) {
-        return new UserError(`cannot reach ECR in ${region}: ${message}`, 'check the network, --aws-region, and AWS_ENDPOINT_URL_ECR if set');
+      if (/getaddrinfo|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|socket hang up/.test(message)) {
+        return new UserError(`cannot reach ECR at ${endpoint} (${region}): ${message}`, 'check the network, --aws-region, and AWS_ENDPOINT_URL_ECR if set');
       }
       return undefined;
   }

@@ -6,6 +6,8 @@ import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
+import { parse as parseYaml } from 'yaml';
+import { readSmallFile } from '../generators/lib/answers.js';
 import { UserError } from '../generators/lib/errors.js';
 import type { ResourceReport } from './outcome.js';
 
@@ -19,9 +21,20 @@ export interface FlyteProjectSettings {
   configPath?: string;
 }
 
-export interface Flytectl {
-  (args: string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+export interface FlytectlResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** Killed after the time-out: FlyteAdmin (or the network to it) did not answer. */
+  timedOut?: boolean;
 }
+
+export interface Flytectl {
+  (args: string[]): Promise<FlytectlResult>;
+}
+
+/** How long one flytectl call may take (an interactive login included), unless FLYTE_PIPELINE_TIMEOUT says otherwise. */
+export const FLYTECTL_TIMEOUT_MS = 120_000;
 
 export async function findOnPath(command: string, path = process.env.PATH ?? ''): Promise<string | undefined> {
   for (const dir of path.split(delimiter).filter(Boolean)) {
@@ -36,20 +49,46 @@ export async function findOnPath(command: string, path = process.env.PATH ?? '')
   return undefined;
 }
 
-export const flytectl: Flytectl = async (args) => {
-  const result = await execa('flytectl', args, { reject: false, stdin: 'ignore' });
-  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
-};
+/** Runs the real flytectl, killed after `timeoutMs` so an endpoint that never answers cannot hang init. */
+export function flytectlWithTimeout(timeoutMs: number = FLYTECTL_TIMEOUT_MS): Flytectl {
+  return async (args) => {
+    const result = await execa('flytectl', args, { reject: false, stdin: 'ignore', timeout: timeoutMs, forceKillAfterDelay: 2_000 });
+    return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), timedOut: result.timedOut };
+  };
+}
+
+export const flytectl: Flytectl = flytectlWithTimeout();
+
+/** `admin.endpoint` of a flytectl config file, to name it in errors; undefined when unreadable. */
+export function flyteEndpointOf(configPath: string | undefined): string | undefined {
+  if (!configPath) return undefined;
+  try {
+    const config = parseYaml(readSmallFile(configPath, 1_000_000, 'flytectl config', '')) as { admin?: { endpoint?: unknown } } | null;
+    return typeof config?.admin?.endpoint === 'string' ? config.admin.endpoint.slice(0, 200) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 function withConfig(settings: FlyteProjectSettings, args: string[]): string[] {
   return settings.configPath ? [...args, '--config', settings.configPath] : args;
 }
 
-function failure(action: string, result: { stderr: string; stdout: string }): UserError {
-  const reason = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).pop() ?? 'no output';
+function failure(action: string, result: FlytectlResult, settings: FlyteProjectSettings): UserError {
+  const endpoint = flyteEndpointOf(settings.configPath) ?? "flytectl's configured endpoint";
+  if (result.timedOut) {
+    return new UserError(
+      `flytectl ${action} got no answer from FlyteAdmin at ${endpoint} in time, so it was stopped`,
+      `check that ${endpoint} is reachable (network, VPN, admin.endpoint in ${settings.configPath ?? 'the flytectl config'}); set FLYTE_PIPELINE_TIMEOUT=SECONDS to wait longer`,
+    );
+  }
+  const last = (result.stderr || result.stdout).trim().split('\n').filter(Boolean).pop() ?? 'no output';
+  // One line, printable and short, whatever flytectl (or something posing as it) printed.
+  // eslint-disable-next-line no-control-regex
+  const reason = last.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?').slice(0, 300);
   const unreachable = /Unavailable|connection error|deadline exceeded|no such host|connection refused/i.test(reason);
   return new UserError(
-    `flytectl ${action} failed: ${reason}`,
+    `flytectl ${action} failed (FlyteAdmin at ${endpoint}): ${reason}`,
     unreachable
       ? 'check admin.endpoint in the flytectl config (flyte-config.yaml, or --flytectl-config / FLYTECTL_CONFIG) and that FlyteAdmin is reachable'
       : 'run the same flytectl command by hand to see why; check its config file and credentials',
@@ -61,7 +100,7 @@ export async function flyteProjectExists(run: Flytectl, settings: FlyteProjectSe
   const result = await run(withConfig(settings, ['get', 'project', settings.id, '-o', 'json']));
   if (result.exitCode === 0) return result.stdout.includes(`"${settings.id}"`);
   if (/NotFound|not found/i.test(result.stderr)) return false;
-  throw failure('get project', result);
+  throw failure('get project', result, settings);
 }
 
 /** `exists`: what flyteProjectExists answered, when the caller asked already (init asks before any change). */
@@ -90,5 +129,5 @@ export async function ensureFlyteProject(
   if (result.exitCode === 0) return report('created');
   // Created in the meantime: FlyteAdmin answers AlreadyExists.
   if (/AlreadyExists|already exists/i.test(result.stderr)) return report('already existed');
-  throw failure('create project', result);
+  throw failure('create project', result, settings);
 }

@@ -6,12 +6,23 @@
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ECRClient } from '@aws-sdk/client-ecr';
+import type { ECRClient } from '@aws-sdk/client-ecr';
 import { GENERATOR_NAME } from '../generators/lib/context.js';
 import { UserError } from '../generators/lib/errors.js';
-import { slugify, validateAwsAccountId, validateAwsRegion, validateEcrRepository, validateSlug, type Validation } from '../generators/lib/validators.js';
-import { DEFAULT_LIFECYCLE, ensureLifecyclePolicy, ensureRepository, explainAwsError } from './ecr.js';
-import { ensureFlyteProject, findOnPath, flyteProjectExists, flytectl as realFlytectl, type Flytectl } from './flyte.js';
+import {
+  ecrRegistry,
+  flyteProjectDisplayName,
+  slugify,
+  validateAwsAccountId,
+  validateAwsRegion,
+  validateDescription,
+  validateEcrRepository,
+  validateProjectName,
+  validateSlug,
+  type Validation,
+} from '../generators/lib/validators.js';
+import { DEFAULT_LIFECYCLE, ECR_TIMEOUT_MS, ecrClient, ecrEndpoint, ensureLifecyclePolicy, ensureRepository, explainAwsError } from './ecr.js';
+import { FLYTECTL_TIMEOUT_MS, ensureFlyteProject, findOnPath, flyteProjectExists, flytectlWithTimeout, type Flytectl } from './flyte.js';
 import { formatReport, type ResourceReport } from './outcome.js';
 import { readProjectConfig } from './project-config.js';
 
@@ -46,6 +57,20 @@ export interface InitDependencies {
   env?: Record<string, string | undefined>;
 }
 
+/**
+ * FLYTE_PIPELINE_TIMEOUT (seconds) bounds every network call (each ECR request, each flytectl run);
+ * without it ECR requests wait 30 s and flytectl 120 s (time for an interactive login).
+ */
+export function networkTimeouts(env: Record<string, string | undefined>): { ecrMs: number; flytectlMs: number } {
+  const raw = env.FLYTE_PIPELINE_TIMEOUT;
+  if (raw === undefined || raw === '') return { ecrMs: ECR_TIMEOUT_MS, flytectlMs: FLYTECTL_TIMEOUT_MS };
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UserError(`FLYTE_PIPELINE_TIMEOUT=${raw.slice(0, 20)} is not a number of seconds (more than 0, at most 3600)`, 'set it to e.g. 60, or unset it for the defaults');
+  }
+  return { ecrMs: seconds * 1000, flytectlMs: seconds * 1000 };
+}
+
 function required(value: string | undefined, flag: string, validate: (value: string) => Validation): string {
   if (!value) {
     throw new UserError(
@@ -69,6 +94,7 @@ export async function runInit(projectDir: string, flags: InitFlags, deps: InitDe
   const env = deps.env ?? process.env;
   const stored = readProjectConfig(projectDir) ?? {};
   const dryRun = Boolean(flags.dryRun);
+  const timeouts = networkTimeouts(env);
 
   const region = flags.awsRegion ?? stored.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UserError('no AWS region: the project has none and AWS_REGION is not set', 'pass --aws-region, e.g. --aws-region us-east-1');
@@ -88,20 +114,30 @@ export async function runInit(projectDir: string, flags: InitFlags, deps: InitDe
   }
 
   // Preflight: nothing is created unless every check passes.
-  const run = deps.flytectl ?? realFlytectl;
+  // What FlyteAdmin would refuse, refused now: before the ECR repository exists, not after.
+  const flyteName = flyteProjectDisplayName(stored.projectName ?? projectId);
+  const description = stored.description ?? '';
+  for (const [validation, key] of [
+    [validateProjectName(stored.projectName ?? projectId), 'projectName'],
+    [validateDescription(description), 'description'],
+  ] as const) {
+    if (validation !== true) throw new UserError(`.yo-rc.json "${key}": ${validation}`, `shorten it in .yo-rc.json (or regenerate with a valid --${key === 'projectName' ? 'project-name' : 'description'}), then run init again`);
+  }
+  const run = deps.flytectl ?? flytectlWithTimeout(timeouts.flytectlMs);
   if (!deps.flytectl && !(await findOnPath('flytectl', env.PATH))) {
     throw new UserError('flytectl is not on PATH', 'install it (https://docs.flyte.org/en/latest/flytectl/overview.html), e.g. `brew install flyteorg/homebrew-tap/flytectl`');
   }
-  const ecr = deps.ecr ?? new ECRClient({ region });
+  const ecr = deps.ecr ?? ecrClient(region, timeouts.ecrMs);
+  const endpoint = ecrEndpoint(region, env);
   try {
     await ecr.config.credentials();
   } catch (error) {
-    throw explainAwsError(error, region) ?? error;
+    throw explainAwsError(error, region, endpoint) ?? error;
   }
   const flyteProject = {
     id: projectId,
-    name: (stored.projectName ?? projectId).trim().replace(/\s+/g, '-'),
-    description: stored.description ?? '',
+    name: flyteName,
+    description,
     labels: { 'managed-by': GENERATOR_NAME },
     configPath: configPath ? resolve(configPath) : undefined,
   };
@@ -115,11 +151,11 @@ export async function runInit(projectDir: string, flags: InitFlags, deps: InitDe
   };
   try {
     const tags = { project: slugify(stored.projectName ?? projectId) || projectId, 'flyte-project': projectId, 'managed-by': GENERATOR_NAME };
-    const expectedUri = `${accountId ?? '<account>'}.dkr.ecr.${region}.amazonaws.com/${repositoryName}`;
+    const expectedUri = `${ecrRegistry(accountId ?? '<account>', region)}/${repositoryName}`;
     report(await ensureRepository(ecr, { repositoryName, kmsKey: flags.kmsKey, tags }, { dryRun, expectedUri }));
     report(await ensureLifecyclePolicy(ecr, repositoryName, lifecycle, { dryRun }));
   } catch (error) {
-    throw explainAwsError(error, region) ?? error;
+    throw explainAwsError(error, region, endpoint) ?? error;
   }
   report(await ensureFlyteProject(run, flyteProject, { dryRun, exists: flyteProjectExisted }));
   deps.log(dryRun ? '\nDry run: nothing was changed. Run without --dry-run to apply.' : '\nDone. Next: ./run --remote src/ full');

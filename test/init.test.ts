@@ -196,7 +196,7 @@ describe('init refuses, changing nothing', () => {
     const other = await generatedProject('Offline Model');
     const result = await init(other, [], { ...other.env, FLYTECTL_STANDIN_FAIL: 'unavailable' });
     expect(result.exitCode).toBe(1);
-    expect(result.stderr).toMatch(/^error: flytectl get project failed: .*Unavailable/m);
+    expect(result.stderr).toMatch(/^error: flytectl get project failed \(FlyteAdmin at dns:\/\/\/localhost:30080\): .*Unavailable/m);
     expect(result.stderr).toContain('admin.endpoint');
     expect(await describe_('offline-model')).toBeUndefined();
   }, 60_000);

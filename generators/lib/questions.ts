@@ -2,20 +2,22 @@
  * The one table of questions. Each record is the prompt, the kebab-case CLI flag, the key in an
  * `--answers` file and the key stored in `.yo-rc.json`; everything else is derived from it.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import {
   PYTHON_VERSIONS,
   slugify,
+  shown,
+  validateAuthor,
   validateAwsAccountId,
   validateAwsRegion,
+  validateDescription,
   validateEcrRepository,
   validateEmail,
   validateFlyteDomain,
   validateFlyteEndpoint,
-  validateFreeText,
   validateProjectName,
   validatePythonVersion,
   validateSlug,
@@ -58,6 +60,11 @@ export interface Question {
   choices?: readonly string[];
   /** Free text is folded to one line and escaped wherever it is written. */
   freeText?: boolean;
+  /**
+   * The answer names a cloud resource (or, for the project name, derives their names): an upgrade
+   * never fills it with a default, which would silently re-target the project.
+   */
+  namesCloudResource?: boolean;
   default: (answers: Partial<Answers>, source: DefaultsSource) => AnswerValue;
   validate: (value: string) => Validation;
 }
@@ -65,7 +72,7 @@ export interface Question {
 const oneOf =
   (choices: readonly string[], what: string) =>
   (value: string): Validation =>
-    choices.includes(value) ? true : `"${value}" is not a ${what}: choose ${choices.join(' or ')}`;
+    choices.includes(value) ? true : `${shown(value)} is not a ${what}: choose ${choices.join(' or ')}`;
 const yesNo = (): Validation => true;
 
 const slugOf = (answers: Partial<Answers>): string => slugify(answers.projectName ?? '');
@@ -73,6 +80,7 @@ const slugOf = (answers: Partial<Answers>): string => slugify(answers.projectNam
 export const QUESTIONS: readonly Question[] = [
   {
     name: 'projectName',
+    namesCloudResource: true,
     message: 'Project name',
     freeText: true,
     default: () => 'flyte-pipeline',
@@ -83,14 +91,14 @@ export const QUESTIONS: readonly Question[] = [
     message: 'Description',
     freeText: true,
     default: () => 'A Flyte pipeline that trains, evaluates and reports on a model',
-    validate: validateFreeText,
+    validate: validateDescription,
   },
   {
     name: 'author',
     message: 'Author',
     freeText: true,
     default: (_answers, source) => source.gitUser.name ?? '',
-    validate: validateFreeText,
+    validate: validateAuthor,
   },
   {
     name: 'email',
@@ -107,30 +115,35 @@ export const QUESTIONS: readonly Question[] = [
   },
   {
     name: 'awsAccountId',
+    namesCloudResource: true,
     message: 'AWS account id (12 digits) that holds the ECR repository',
     default: (_answers, source) => source.env.AWS_ACCOUNT_ID ?? '123456789012',
     validate: validateAwsAccountId,
   },
   {
     name: 'awsRegion',
+    namesCloudResource: true,
     message: 'AWS region',
     default: (_answers, source) => source.env.AWS_REGION ?? source.env.AWS_DEFAULT_REGION ?? 'us-east-1',
     validate: validateAwsRegion,
   },
   {
     name: 'ecrRepository',
+    namesCloudResource: true,
     message: 'ECR repository name',
     default: slugOf,
     validate: validateEcrRepository,
   },
   {
     name: 'flyteProject',
+    namesCloudResource: true,
     message: 'Flyte project id',
     default: slugOf,
     validate: validateSlug,
   },
   {
     name: 'flyteDomain',
+    namesCloudResource: true,
     message: 'Flyte domain',
     choices: ['development', 'staging', 'production'],
     default: () => 'development',
@@ -138,6 +151,7 @@ export const QUESTIONS: readonly Question[] = [
   },
   {
     name: 'flyteEndpoint',
+    namesCloudResource: true,
     message: 'Flyte admin endpoint',
     default: (_answers, source) => flyteEndpointFromConfig(source.home) ?? 'dns:///localhost:30080',
     validate: validateFlyteEndpoint,
@@ -197,8 +211,10 @@ export function questionByKey(key: string): Question | undefined {
 /** `admin.endpoint` of ~/.flyte/config.yaml, the file flytectl and pyflyte read by default. */
 export function flyteEndpointFromConfig(home: string = homedir()): string | undefined {
   const path = join(home, '.flyte', 'config.yaml');
-  if (!existsSync(path)) return undefined;
   try {
+    // Only a regular file of sane size: a FIFO would block, a huge file would stall the defaults.
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size > 1_000_000) return undefined;
     const config = parseYaml(readFileSync(path, 'utf8')) as { admin?: { endpoint?: unknown } } | null;
     const endpoint = config?.admin?.endpoint;
     return typeof endpoint === 'string' && validateFlyteEndpoint(endpoint) === true ? endpoint : undefined;

@@ -15,6 +15,34 @@ export interface UpgradeEntry {
   /** What to write; absent when the file stays as it is. */
   contents?: Buffer;
   executable?: boolean;
+  /**
+   * A conflict in a binary file cannot be shown between markers: yours stays in place and the
+   * template's version is written beside it, at this path.
+   */
+  templateCopy?: { path: string; contents: Buffer };
+}
+
+/** `1.2.3` vs `1.10.0`, numerically; a pre-release (`1.0.0-rc.1`) sorts before its release. */
+export function compareVersions(a: string, b: string): number {
+  const parse = (version: string) => {
+    const [core, pre] = version.split('+')[0].split(/-(.*)/s);
+    return { numbers: core.split('.').map((part) => Number(part) || 0), pre };
+  };
+  const left = parse(a);
+  const right = parse(b);
+  for (let index = 0; index < 3; index += 1) {
+    const difference = (left.numbers[index] ?? 0) - (right.numbers[index] ?? 0);
+    if (difference !== 0) return Math.sign(difference);
+  }
+  if (left.pre === right.pre) return 0;
+  if (left.pre === undefined) return 1;
+  if (right.pre === undefined) return -1;
+  return left.pre < right.pre ? -1 : 1;
+}
+
+/** Where a binary conflict puts the template's version: beside yours, named for the version. */
+export function templateCopyPath(path: string, version: string): string {
+  return `${path}.template-${version}`;
 }
 
 export interface UpgradeInput {
@@ -22,6 +50,8 @@ export interface UpgradeInput {
   current: (path: string) => Buffer | undefined;
   next: RenderedFile[];
   labels: { yours: string; base: string; template: string };
+  /** The version being upgraded to, to name the template's copy of a binary conflict. */
+  version?: string;
 }
 
 const isText = (buffer: Buffer): boolean => !buffer.includes(0) && Buffer.from(buffer.toString('utf8'), 'utf8').equals(buffer);
@@ -35,7 +65,7 @@ export function mergeText(yours: string, base: string, template: string, labels:
   return { text: result.join('\n'), conflict };
 }
 
-export function planUpgrade({ base, current, next, labels }: UpgradeInput): UpgradeEntry[] {
+export function planUpgrade({ base, current, next, labels, version = 'new' }: UpgradeInput): UpgradeEntry[] {
   const entries: UpgradeEntry[] = next.map(({ path, contents: template, executable }) => {
     const yours = current(path);
     const previous = base.get(path);
@@ -45,7 +75,9 @@ export function planUpgrade({ base, current, next, labels }: UpgradeInput): Upgr
     if (yours.equals(template)) return { path, status: 'unchanged' };
     if (previous !== undefined && yours.equals(previous)) return { path, status: 'updated', contents: template, executable };
     if (previous !== undefined && template.equals(previous)) return { path, status: 'unchanged' };
-    if (![yours, template, previous ?? Buffer.alloc(0)].every(isText)) return { path, status: 'conflict' };
+    if (![yours, template, previous ?? Buffer.alloc(0)].every(isText)) {
+      return { path, status: 'conflict', templateCopy: { path: templateCopyPath(path, version), contents: template } };
+    }
     const merged = mergeText(yours.toString('utf8'), (previous ?? Buffer.alloc(0)).toString('utf8'), template.toString('utf8'), labels);
     return { path, status: merged.conflict ? 'conflict' : 'merged', contents: Buffer.from(merged.text, 'utf8'), executable };
   });
@@ -63,7 +95,11 @@ export function summarise(entries: UpgradeEntry[]): string {
     const paths = entries.filter((entry) => entry.status === status).map((entry) => entry.path);
     if (paths.length === 0) continue;
     if (status === 'unchanged') lines.push(`  unchanged       ${paths.length} files`);
-    else for (const path of paths) lines.push(`  ${status.padEnd(15)} ${path}`);
+    else
+      for (const entry of entries.filter((candidate) => candidate.status === status)) {
+        const note = entry.templateCopy ? ` (binary: yours kept, the template's version is ${entry.templateCopy.path})` : '';
+        lines.push(`  ${status.padEnd(15)} ${entry.path}${note}`);
+      }
   }
   return lines.join('\n');
 }

@@ -1,79 +1,236 @@
 /**
  * Pure validators for every answer. Each returns `true` or a one-line message naming the rule,
- * so the same function serves the interactive prompt, the flag and the answers file.
+ * so the same function serves the interactive prompt, the flag and the answers file. The rules
+ * are the target systems' own (FlyteAdmin, ECR, AWS regions), so a value accepted here is not
+ * refused later by the cluster, after something was already created.
  */
 export type Validation = true | string;
 
 export const PYTHON_VERSIONS = ['3.10', '3.11', '3.12'] as const;
 export type PythonVersion = (typeof PYTHON_VERSIONS)[number];
 
+/** FlyteAdmin's limits on a project (flyteadmin validation/project_validator.go), in bytes of UTF-8 (Go's len). */
+export const FLYTE_PROJECT_NAME_MAX_BYTES = 64;
+export const FLYTE_DESCRIPTION_MAX_BYTES = 300;
+/** An author's name: generous, but bounded. */
+export const AUTHOR_MAX_CHARACTERS = 200;
+/** RFC 5321: the longest forward path. */
+export const EMAIL_MAX_CHARACTERS = 254;
+/**
+ * No answer is longer, whatever it is: checked first, before any other work, so a hostile
+ * 50 MB value is refused at once instead of being folded, matched and rendered.
+ */
+export const ANSWER_MAX_CHARACTERS = 1024;
+
+/**
+ * AWS partitions with their regions and DNS suffix, as the AWS SDK's partition table lists them.
+ * ECR's registry is `<account>.dkr.ecr.<region>.<dnsSuffix>`: China's is under amazonaws.com.cn.
+ */
+export interface AwsPartition {
+  id: string;
+  dnsSuffix: string;
+  regions: readonly string[];
+}
+
+export const AWS_PARTITIONS: readonly AwsPartition[] = [
+  {
+    id: 'aws',
+    dnsSuffix: 'amazonaws.com',
+    regions: [
+      'af-south-1',
+      'ap-east-1',
+      'ap-east-2',
+      'ap-northeast-1',
+      'ap-northeast-2',
+      'ap-northeast-3',
+      'ap-south-1',
+      'ap-south-2',
+      'ap-southeast-1',
+      'ap-southeast-2',
+      'ap-southeast-3',
+      'ap-southeast-4',
+      'ap-southeast-5',
+      'ap-southeast-6',
+      'ap-southeast-7',
+      'ca-central-1',
+      'ca-west-1',
+      'eu-central-1',
+      'eu-central-2',
+      'eu-north-1',
+      'eu-south-1',
+      'eu-south-2',
+      'eu-west-1',
+      'eu-west-2',
+      'eu-west-3',
+      'il-central-1',
+      'me-central-1',
+      'me-south-1',
+      'me-west-1',
+      'mx-central-1',
+      'sa-east-1',
+      'sa-west-1',
+      'us-east-1',
+      'us-east-2',
+      'us-west-1',
+      'us-west-2',
+    ],
+  },
+  { id: 'aws-cn', dnsSuffix: 'amazonaws.com.cn', regions: ['cn-north-1', 'cn-northwest-1'] },
+  { id: 'aws-us-gov', dnsSuffix: 'amazonaws.com', regions: ['us-gov-east-1', 'us-gov-west-1'] },
+  { id: 'aws-eusc', dnsSuffix: 'amazonaws.eu', regions: ['eusc-de-east-1'] },
+  { id: 'aws-iso', dnsSuffix: 'c2s.ic.gov', regions: ['us-iso-east-1', 'us-iso-west-1'] },
+  { id: 'aws-iso-b', dnsSuffix: 'sc2s.sgov.gov', regions: ['us-isob-east-1', 'us-isob-west-1'] },
+  { id: 'aws-iso-e', dnsSuffix: 'cloud.adc-e.uk', regions: ['eu-isoe-west-1'] },
+  { id: 'aws-iso-f', dnsSuffix: 'csp.hci.ic.gov', regions: ['us-isof-east-1', 'us-isof-south-1'] },
+];
+
+export function awsPartitionOf(region: string): AwsPartition | undefined {
+  return AWS_PARTITIONS.find((partition) => partition.regions.includes(region));
+}
+
+/** The DNS suffix of ECR's endpoints in `region`'s partition: amazonaws.com, amazonaws.com.cn, … */
+export function awsDnsSuffix(region: string): string {
+  return awsPartitionOf(region)?.dnsSuffix ?? 'amazonaws.com';
+}
+
+/** `<account>.dkr.ecr.<region>.<suffix>`: where the project's images live. */
+export function ecrRegistry(accountId: string, region: string): string {
+  return `${accountId}.dkr.ecr.${region}.${awsDnsSuffix(region)}`;
+}
+
 /** DNS-1123 label: what Kubernetes, and so a Flyte project id, accepts. */
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** ECR's repository-name pattern (CreateRepository API reference). */
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-/** Commercial, GovCloud, China and ISO partitions: us-east-1, us-gov-west-1, cn-north-1, us-isob-east-1. */
-const AWS_REGION = /^(?:[a-z]{2})-(?:gov-|iso[a-z]?-)?(?:north|south|east|west|central|northeast|northwest|southeast|southwest)-\d{1,2}$/;
 const EMAIL = /^[^\s@"'`\\<>]+@[^\s@"'`\\<>]+\.[^\s@"'`\\<>]+$/;
 /** A gRPC target as flytectl/pyflyte take it: dns:///host:port, host:port, or an http(s) URL. */
 const FLYTE_ENDPOINT = /^(?:dns:\/\/\/|https?:\/\/)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?$/;
+/**
+ * Characters no answer may hold: C0 and C1 controls, DEL, Unicode line and paragraph separators
+ * (line breaks to YAML 1.1 and JavaScript), bidirectional overrides (text that reads other than it
+ * runs), the BOM, non-characters, and lone surrogates (no UTF-8 for them).
+ */
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CHARACTER = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const utf8Bytes = (value: string): number => Buffer.byteLength(value, 'utf8');
+
+/** The first character no answer may hold, described; undefined when there is none. */
+export function forbiddenCharacter(value: string): string | undefined {
+  const match = FORBIDDEN_CHARACTER.exec(value);
+  if (!match) return undefined;
+  const code = match[0].codePointAt(0) ?? 0;
+  const kind = code >= 0xd800 && code <= 0xdfff ? 'a lone surrogate' : code === 0x9 ? 'a tab' : 'a control or invisible formatting character';
+  return `${kind} (U+${code.toString(16).toUpperCase().padStart(4, '0')}) at position ${match.index + 1}`;
+}
+
+function checkedText(value: string, what: string): Validation {
+  if (value.length > ANSWER_MAX_CHARACTERS) return `the ${what} is ${value.length} characters long; at most ${ANSWER_MAX_CHARACTERS}`;
+  const forbidden = forbiddenCharacter(value);
+  return forbidden ? `the ${what} holds ${forbidden}; only printable text is allowed` : true;
+}
+
+const FORBIDDEN_CHARACTERS = new RegExp(FORBIDDEN_CHARACTER.source, 'g');
+
+/** `"a…z"`: a value quoted in a message, shortened and made printable, so a hostile answer cannot flood or drive the terminal. */
+export function shown(value: string, max = 60): string {
+  const short = value.length > max ? `${value.slice(0, max)}…` : value;
+  return `"${short.replace(FORBIDDEN_CHARACTERS, '?')}"`;
+}
 
 export function validateSlug(value: string): Validation {
   if (value.length === 0) return 'the name must contain at least one letter or digit';
-  if (value.length > 63) return `"${value}" is ${value.length} characters; a Flyte project id is at most 63`;
+  if (value.length > 63) return `${shown(value)} is ${value.length} characters; a Flyte project id is at most 63`;
   return DNS_LABEL.test(value)
     ? true
-    : `"${value}" is not a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit`;
+    : `${shown(value)} is not a DNS-1123 label: lowercase letters, digits and "-", starting and ending with a letter or digit`;
+}
+
+/** The project's name as FlyteAdmin gets it (`flytectl create project --name`), which takes no whitespace. */
+export function flyteProjectDisplayName(projectName: string): string {
+  return projectName.trim().replace(/\s+/g, '-');
 }
 
 export function validateProjectName(value: string): Validation {
+  const text = checkedText(value, 'project name');
+  if (text !== true) return text;
   if (value.trim().length === 0) return 'the project name is empty';
+  const bytes = utf8Bytes(flyteProjectDisplayName(value));
+  if (bytes > FLYTE_PROJECT_NAME_MAX_BYTES) {
+    return `the project name is ${bytes} bytes long; FlyteAdmin takes a project name of at most ${FLYTE_PROJECT_NAME_MAX_BYTES} bytes (UTF-8)`;
+  }
   const slug = slugify(value);
   return slug.length === 0
-    ? `"${value}" has no letter or digit to make a project id from (rule: [a-z0-9]([-a-z0-9]*[a-z0-9])?)`
+    ? `${shown(value)} has no letter or digit to make a project id from (rule: [a-z0-9]([-a-z0-9]*[a-z0-9])?)`
     : validateSlug(slug);
+}
+
+export function validateDescription(value: string): Validation {
+  const text = checkedText(value, 'description');
+  if (text !== true) return text;
+  const bytes = utf8Bytes(value);
+  return bytes > FLYTE_DESCRIPTION_MAX_BYTES
+    ? `the description is ${bytes} bytes long; FlyteAdmin takes a project description of at most ${FLYTE_DESCRIPTION_MAX_BYTES} bytes (UTF-8)`
+    : true;
+}
+
+export function validateAuthor(value: string): Validation {
+  const text = checkedText(value, 'author');
+  if (text !== true) return text;
+  return value.length > AUTHOR_MAX_CHARACTERS ? `the author is ${value.length} characters long; at most ${AUTHOR_MAX_CHARACTERS}` : true;
 }
 
 export function validateEcrRepository(value: string): Validation {
   if (value.length < 2 || value.length > 256) return 'an ECR repository name is 2 to 256 characters';
   return ECR_REPOSITORY.test(value)
     ? true
-    : `"${value}" is not a valid ECR repository name: lowercase letters and digits, separated by single ".", "_", "-" or "/"`;
+    : `${shown(value)} is not a valid ECR repository name: lowercase letters and digits, separated by single ".", "_", "-" or "/"`;
 }
 
 export function validateAwsAccountId(value: string): Validation {
-  return /^\d{12}$/.test(value) ? true : `"${value}" is not an AWS account id: exactly 12 digits`;
+  return /^\d{12}$/.test(value) ? true : `${shown(value)} is not an AWS account id: exactly 12 digits`;
 }
 
 export function validateAwsRegion(value: string): Validation {
-  return AWS_REGION.test(value) ? true : `"${value}" is not an AWS region: it looks like us-east-1 or eu-west-2`;
+  if (awsPartitionOf(value)) return true;
+  const looksLikeOne = /^[a-z]{2,4}-(?:[a-z]+-)*\d{1,2}$/.test(value);
+  return looksLikeOne
+    ? `${shown(value)} is not an AWS region: no partition (aws, aws-cn, aws-us-gov, …) has it; e.g. us-east-1, eu-west-1, cn-north-1`
+    : `${shown(value)} is not an AWS region: it looks like us-east-1 or eu-west-2`;
 }
 
 export function validateEmail(value: string): Validation {
-  return value === '' || EMAIL.test(value) ? true : `"${value}" is not an email address (name@example.com), or leave it empty`;
+  if (value === '') return true;
+  if (value.length > EMAIL_MAX_CHARACTERS) return `the email address is ${value.length} characters long; at most ${EMAIL_MAX_CHARACTERS}`;
+  return EMAIL.test(value) && forbiddenCharacter(value) === undefined
+    ? true
+    : `${shown(value)} is not an email address (name@example.com), or leave it empty`;
 }
 
 export function validatePythonVersion(value: string): Validation {
   return (PYTHON_VERSIONS as readonly string[]).includes(value)
     ? true
-    : `Python "${value}" is not supported: flytekit 1.16 runs on ${PYTHON_VERSIONS.join(', ')}`;
+    : `Python ${shown(value)} is not supported: flytekit 1.16 runs on ${PYTHON_VERSIONS.join(', ')}`;
 }
 
 export function validateFlyteDomain(value: string): Validation {
   return DNS_LABEL.test(value) && value.length <= 63
     ? true
-    : `"${value}" is not a Flyte domain: a DNS-1123 label such as development, staging or production`;
+    : `${shown(value)} is not a Flyte domain: a DNS-1123 label such as development, staging or production`;
 }
 
 export function validateFlyteEndpoint(value: string): Validation {
+  if (value.length > 300) return `the Flyte endpoint is ${value.length} characters long; a host name is at most 253`;
+  const port = /:(\d+)$/.exec(value)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `${shown(value)} has port ${port}; a port is 1 to 65535`;
   return FLYTE_ENDPOINT.test(value)
     ? true
-    : `"${value}" is not a Flyte admin endpoint: host:port, dns:///host:port or https://host`;
+    : `${shown(value)} is not a Flyte admin endpoint: host:port, dns:///host:port or https://host`;
 }
 
 /** Free text (description, author): line breaks are folded to spaces first; other control characters are refused. */
 export function validateFreeText(value: string): Validation {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u0008\u000b-\u001f\u007f]/.test(value) ? 'the text contains control characters' : true;
+  return checkedText(value, 'text');
 }
 
 /** "Churn Model" -> "churn-model": the folder, Flyte project id, ECR repository and image name. */

@@ -2,23 +2,68 @@
  * Wiring a new table-to-table step into `full` after an existing step: the step's output variable
  * is passed through the new workflow and rebound, so every later step reads the new table.
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserError } from './errors.js';
+import { TEMPLATES_DIR } from './render.js';
+import { shown } from './validators.js';
 
 const PYTHON_KEYWORDS = new Set(
-  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type'.split(' '),
+  'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type _'.split(' '),
+);
+
+/** Python's builtins (3.10-3.12) a step's `def NAME` or `from workflows.NAME import NAME` would shadow (`list`, `type`, …). */
+const PYTHON_BUILTINS = new Set(
+  'abs aiter all anext any ascii bin bool breakpoint bytearray bytes callable chr classmethod compile complex copyright credits delattr dict dir divmod enumerate eval exec exit filter float format frozenset getattr globals hasattr hash help hex id input int isinstance issubclass iter len license list locals map max memoryview min next object oct open ord pow print property quit range repr reversed round set setattr slice sorted staticmethod str sum super tuple type vars zip'.split(' '),
 );
 
 /** Longest step name whose generated lines still fit black's 88 columns. */
 const MAX_STEP_NAME = 32;
 
-/** A step name: a snake_case Python identifier that is not a keyword. */
+/**
+ * Every name the step's own files use besides the step's (`pd`, `transform`, `data`, the test's
+ * fixtures such as `primary`, …): a step called that would rebind it, and the generated code
+ * would break. Read from the templates, so the list follows them.
+ */
+function namesInStepTemplates(): ReadonlySet<string> {
+  if (stepTemplateNames) return stepTemplateNames;
+  const names = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.py.ejs')) for (const name of pythonNames(readFileSync(path, 'utf8'))) names.add(name);
+    }
+  };
+  walk(join(TEMPLATES_DIR, 'workflow'));
+  stepTemplateNames = names;
+  return names;
+}
+let stepTemplateNames: Set<string> | undefined;
+
+/** The names a Python source (an ejs template of one) binds or reads: no strings, comments, attributes, or template tags. */
+export function pythonNames(source: string): Set<string> {
+  const code = source
+    .replace(/<%[\s\S]*?%>/g, 'STEP')
+    .replace(/("""|''')[\s\S]*?\1/g, ' ')
+    .replace(/[rbfRBF]{0,2}("(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*')/g, ' ')
+    .replace(/#[^\n]*/g, ' ');
+  const names = new Set<string>();
+  for (const [name] of code.matchAll(/(?<![.\w])[A-Za-z_]\w*/g)) if (!name.includes('STEP')) names.add(name);
+  return names;
+}
+
+/** A step name: a snake_case Python identifier that is not a keyword, a builtin or a name the step's code uses. */
 export function validateStepName(name: string): true | string {
-  if (name.length > MAX_STEP_NAME) return `"${name}" is longer than ${MAX_STEP_NAME} characters`;
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) return `"${name}" is not a snake_case Python identifier ([a-z_][a-z0-9_]*)`;
+  if (name.length > MAX_STEP_NAME) return `${shown(name)} is longer than ${MAX_STEP_NAME} characters`;
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) return `${shown(name)} is not a snake_case Python identifier ([a-z_][a-z0-9_]*)`;
   if (PYTHON_KEYWORDS.has(name)) return `"${name}" is a Python keyword`;
+  if (name.startsWith('__')) return `"${name}" starts with "__", which Python keeps for its own names`;
+  if (PYTHON_BUILTINS.has(name)) return `"${name}" is a Python builtin: the step's function and import would hide it`;
   if (['full', 'tasks', 'workflows', 'tests', 'conftest', 'content_hash'].includes(name) || name.startsWith('test_')) {
     return `"${name}" is reserved in a generated project`;
   }
+  if (namesInStepTemplates().has(name)) return `"${name}" is a name the generated step already uses (like pd, transform or data): the step would hide it`;
   return true;
 }
 

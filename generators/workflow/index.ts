@@ -2,11 +2,13 @@
  * `yo flyte-pipeline:workflow NAME [--after STEP]` / `flyte-pipeline workflow NAME`: a new step
  * (task + workflow + test), written like the built-in ones, optionally wired into `full`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Generator from 'yeoman-generator';
+import { checkCommandLine } from '../lib/answers.js';
 import { UserError } from '../lib/errors.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
+import { acquireLock, checkWritable, commitFiles, readProjectFile, type FileToWrite } from '../lib/safe-write.js';
+import { shown } from '../lib/validators.js';
 import { returnsTable, validateStepName, wireAfter } from '../lib/wire.js';
 import { findProjectRoot } from '../../scripts/project-config.js';
 
@@ -18,6 +20,7 @@ export const WORKFLOW_FLAGS = {
 export default class WorkflowGenerator extends Generator {
   private stepName = '';
   private fullSource?: string;
+  private root = '';
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     super(args, options as never, { ...features, customInstallTask: true } as never);
@@ -27,39 +30,62 @@ export default class WorkflowGenerator extends Generator {
 
   initializing(): void {
     const options = this.options as Record<string, unknown>;
+    checkCommandLine(this._args ?? [], { command: 'flyte-pipeline workflow', switches: new Set(), values: new Set(Object.keys(WORKFLOW_FLAGS)), positionals: ['NAME'] });
     const root = findProjectRoot(this.destinationRoot());
     if (!root) throw new UserError(`${this.destinationRoot()} is not in a project made by flyte-pipeline (no .yo-rc.json)`, 'cd into a generated project first');
     this.destinationRoot(root);
+    this.root = root;
     const name = typeof options.name === 'string' ? options.name : '';
     if (!name) throw new UserError('no workflow name given', 'pass one: flyte-pipeline workflow NAME, e.g. remove_outliers');
     const valid = validateStepName(name);
     if (valid !== true) throw new UserError(valid, 'use a snake_case name such as remove_outliers');
-    for (const path of [`src/tasks/${name}.py`, `src/workflows/${name}.py`, `tests/test_${name}.py`]) {
-      if (existsSync(this.destinationPath(path))) throw new UserError(`${path} already exists`, 'pick another name, or edit that workflow');
-    }
     this.stepName = name;
-    const after = options.after;
-    if (typeof after === 'string') {
-      const stepFile = this.destinationPath(`src/workflows/${after}.py`);
-      if (!existsSync(stepFile)) throw new UserError(`--after ${after}: there is no src/workflows/${after}.py`, 'pass --after one of the workflows in src/workflows/');
-      if (!returnsTable(readFileSync(stepFile, 'utf8'), after)) {
-        throw new UserError(`--after ${after}: ${after} does not return one table (ParquetFile)`, 'pass --after a step that returns a table, e.g. process_raw_data or generate_model_output');
-      }
-      // Computed now, so a refusal happens before anything is written.
-      this.fullSource = wireAfter(readFileSync(this.destinationPath('src/workflows/full.py'), 'utf8'), after, name);
+    this._checkFree();
+  }
+
+  /** The new step's files must not exist (a link or a pipe there counts): a step never overwrites one. */
+  private _checkFree(): void {
+    for (const path of [`src/tasks/${this.stepName}.py`, `src/workflows/${this.stepName}.py`, `tests/test_${this.stepName}.py`]) {
+      if (checkWritable(this.root, path)) throw new UserError(`${path} already exists`, 'pick another name, or edit that workflow');
     }
   }
 
-  /** Straight to disk: every check passed in initializing, and editing full.py is the point (no overwrite prompt). */
-  writing(): void {
-    for (const file of renderFolder(join(TEMPLATES_DIR, 'workflow'), { name: this.stepName })) {
-      const path = this.destinationPath(file.path.replace('__name__', this.stepName));
-      writeFileSync(path, file.contents, { flag: 'wx' });
-      this.log(`   create ${file.path.replace('__name__', this.stepName)}`);
+  /** `full.py` wired through the new step (`--after STEP`), computed before anything is written. */
+  private _wired(): string | undefined {
+    const after = (this.options as Record<string, unknown>).after;
+    if (after === undefined) return undefined;
+    if (typeof after !== 'string' || !/^[a-z_][a-z0-9_]*$/.test(after)) {
+      throw new UserError(`--after ${shown(String(after))} is not a step name`, 'pass --after one of the workflows in src/workflows/, e.g. process_raw_data');
     }
-    if (this.fullSource !== undefined) {
-      writeFileSync(this.destinationPath('src/workflows/full.py'), this.fullSource);
-      this.log('   update src/workflows/full.py');
+    const step = readProjectFile(this.root, `src/workflows/${after}.py`);
+    if (step === undefined) throw new UserError(`--after ${after}: there is no src/workflows/${after}.py`, 'pass --after one of the workflows in src/workflows/');
+    if (!returnsTable(step.toString('utf8'), after)) {
+      throw new UserError(`--after ${after}: ${after} does not return one table (ParquetFile)`, 'pass --after a step that returns a table, e.g. process_raw_data or generate_model_output');
+    }
+    const full = readProjectFile(this.root, 'src/workflows/full.py');
+    if (full === undefined) throw new UserError('src/workflows/full.py is missing', 'restore it from version control, or add the step without --after');
+    return wireAfter(full.toString('utf8'), after, this.stepName);
+  }
+
+  /**
+   * All or nothing: the three new files and full.py are written as one transaction, under the
+   * project's lock; if any write fails, nothing of the step is left (so the next attempt can run).
+   */
+  writing(): void {
+    const release = acquireLock(join(this.root, '.flyte-pipeline', 'lock'), this.root);
+    try {
+      this._checkFree();
+      this.fullSource = this._wired();
+      const files: FileToWrite[] = renderFolder(join(TEMPLATES_DIR, 'workflow'), { name: this.stepName }).map((file) => ({
+        path: file.path.replace('__name__', this.stepName),
+        contents: file.contents,
+        createOnly: true,
+      }));
+      if (this.fullSource !== undefined) files.push({ path: 'src/workflows/full.py', contents: Buffer.from(this.fullSource, 'utf8') });
+      commitFiles(this.root, files);
+      for (const file of files) this.log(`   ${file.createOnly ? 'create' : 'update'} ${file.path}`);
+    } finally {
+      release();
     }
   }
 
