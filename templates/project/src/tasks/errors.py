@@ -11,6 +11,6 @@ class PipelineError(click.ClickException):
     with the same message."""
 
     def __init__(self, cause: str, fix: str):
-        super().__init__(f"{cause}\n  fix: {fix}")
-        self.cause = cause
-        self.fix = fix
+        # One line each, whatever a library's message brought in.
+        self.cause, self.fix = " ".join(cause.split()), " ".join(fix.split())
+        super().__init__(f"{self.cause}\n  fix: {self.fix}")
