@@ -50,9 +50,9 @@ export async function findOnPath(command: string, path = process.env.PATH ?? '')
 }
 
 /** Runs the real flytectl, killed after `timeoutMs` so an endpoint that never answers cannot hang init. */
-export function flytectlWithTimeout(timeoutMs: number = FLYTECTL_TIMEOUT_MS): Flytectl {
+export function flytectlWithTimeout(timeoutMs: number = FLYTECTL_TIMEOUT_MS, env: Record<string, string | undefined> = process.env): Flytectl {
   return async (args) => {
-    const result = await execa('flytectl', args, { reject: false, stdin: 'ignore', timeout: timeoutMs, forceKillAfterDelay: 2_000 });
+    const result = await execa('flytectl', args, { reject: false, stdin: 'ignore', env, timeout: timeoutMs, forceKillAfterDelay: 2_000 });
     return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? ''), timedOut: result.timedOut };
   };
 }

@@ -123,7 +123,7 @@ export async function runInit(projectDir: string, flags: InitFlags, deps: InitDe
   ] as const) {
     if (validation !== true) throw new UserError(`.yo-rc.json "${key}": ${validation}`, `shorten it in .yo-rc.json (or regenerate with a valid --${key === 'projectName' ? 'project-name' : 'description'}), then run init again`);
   }
-  const run = deps.flytectl ?? flytectlWithTimeout(timeouts.flytectlMs);
+  const run = deps.flytectl ?? flytectlWithTimeout(timeouts.flytectlMs, env);
   if (!deps.flytectl && !(await findOnPath('flytectl', env.PATH))) {
     throw new UserError('flytectl is not on PATH', 'install it (https://docs.flyte.org/en/latest/flytectl/overview.html), e.g. `brew install flyteorg/homebrew-tap/flytectl`');
   }

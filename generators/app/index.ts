@@ -3,20 +3,21 @@
  * Run again inside a generated project (no NAME, or `flyte-pipeline upgrade`), it upgrades the
  * project to the current template with the stored answers, merging the user's edits.
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { lstatSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { execaSync } from 'execa';
-import Generator from 'yeoman-generator';
-import { readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
-import { generatorVersion, includeTemplate, templateContext, type TemplateContext } from '../lib/context.js';
+import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
+import { checkCommandLine, readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
+import { GENERATOR_NAME, generatorVersion, includeTemplate, templateContext, type TemplateContext } from '../lib/context.js';
 import { UserError } from '../lib/errors.js';
 import { QUESTIONS, flagHelp, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
-import { SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
-import { planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
+import { acquireLock, commitFiles, readProjectFile, writeNewFolder, type FileToWrite } from '../lib/safe-write.js';
+import { SNAPSHOT_MAX_BYTES, SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
+import { compareVersions, planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
 import { slugify } from '../lib/validators.js';
 import { runInit } from '../../scripts/init.js';
-import { findProjectRoot, readProjectConfig, type StoredConfig } from '../../scripts/project-config.js';
+import { YO_RC, findProjectRoot, readProjectConfig, type StoredConfig } from '../../scripts/project-config.js';
 
 /** Flags of this generator besides one per question. */
 export const APP_FLAGS = {
@@ -32,6 +33,20 @@ export const UPGRADE_FLAGS = {
   upgrade: { type: Boolean, description: 'Upgrade the project in this folder to the current template' },
   'dry-run': { type: Boolean, description: 'With upgrade: list what would change, write nothing' },
 } as const;
+
+function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `churn-model/` as yeoman showed written paths: relative to where the command runs. */
+function relativeToCwd(folder: string): string {
+  const cwd = process.cwd();
+  return folder.startsWith(`${cwd}/`) ? `${folder.slice(cwd.length + 1)}/` : `${folder}/`;
+}
 
 function gitConfig(key: string): string | undefined {
   const result = execaSync('git', ['config', '--get', key], { reject: false });
@@ -49,6 +64,8 @@ export default class AppGenerator extends Generator {
   private upgradeEntries: UpgradeEntry[] = [];
   /** Flags from the command line (kebab-case) or from a caller such as yeoman-test (camelCase). */
   private readonly flags: Record<string, unknown>;
+  /** `--ci=no` and the like, read strictly from the command line (yeoman's parser reads any `--ci=…` as yes). */
+  private commandLineBooleans: Record<string, boolean> = {};
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     // customInstallTask: the install step is ours (pipenv); yeoman's npm install does not apply.
@@ -59,6 +76,13 @@ export default class AppGenerator extends Generator {
       this.option(flagOf(question.name), { type: question.boolean ? Boolean : String, description: flagHelp(question) });
     }
     for (const [name, spec] of Object.entries({ ...APP_FLAGS, ...UPGRADE_FLAGS })) this.option(name, spec);
+  }
+
+  /** yeoman reads .yo-rc.json while it builds a generator: checked first, so a broken one is refused naming the file and its fix. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yeoman's own signature
+  override _getStorage<T extends Record<any, any> = Record<any, any>>(rootName?: string | StorageOptions, options?: StorageOptions): Storage<T> {
+    readProjectConfig(this.destinationRoot());
+    return super._getStorage<T>(rootName, options);
   }
 
   /** The folder of templates to render: the package's, or (tests of upgrades) an older copy. */
@@ -80,6 +104,10 @@ export default class AppGenerator extends Generator {
       }
     }
     if (given.projectName === undefined && typeof this.flags.name === 'string') given.projectName = this.flags.name;
+    for (const question of QUESTIONS) {
+      const strict = this.commandLineBooleans[flagOf(question.name)];
+      if (question.boolean && strict !== undefined) given[question.name] = strict;
+    }
     return given;
   }
 
@@ -106,15 +134,44 @@ export default class AppGenerator extends Generator {
   }
 
   initializing(): void {
-    // Without a NAME, inside a generated project (or a folder of one), this is an upgrade.
-    const projectRoot = findProjectRoot(this.destinationRoot());
-    const upgrading = Boolean(this.flags.upgrade) || (projectRoot !== undefined && typeof this.flags.name !== 'string');
+    this._checkCommandLine();
+    // Without a NAME, inside a generated project (or a folder of one), this is an upgrade. With a
+    // NAME, the folders above are not even read (a broken .yo-rc.json up there is not this run's concern).
+    const named = typeof this.flags.name === 'string';
+    const projectRoot = Boolean(this.flags.upgrade) || !named ? findProjectRoot(this.destinationRoot()) : undefined;
+    const upgrading = Boolean(this.flags.upgrade) || projectRoot !== undefined;
     if (!upgrading) return;
     if (!projectRoot) {
       throw new UserError(`${this.destinationRoot()} is not in a project made by flyte-pipeline (no .yo-rc.json)`, 'run it inside a generated project, or use `flyte-pipeline new NAME`');
     }
     this.destinationRoot(projectRoot);
     this.previous = readProjectConfig(projectRoot);
+    this._refuseDowngrade(this.previous?.generatorVersion, YO_RC);
+  }
+
+  /** The words of the command line, checked strictly (see checkCommandLine). */
+  private _checkCommandLine(): void {
+    const switches = new Set<string>();
+    const values = new Set<string>();
+    for (const question of QUESTIONS) (question.boolean ? switches : values).add(flagOf(question.name));
+    for (const [name, spec] of Object.entries({ ...APP_FLAGS, ...UPGRADE_FLAGS })) (spec.type === Boolean ? switches : values).add(name);
+    const upgrade = Boolean(this.flags.upgrade);
+    this.commandLineBooleans = checkCommandLine(this._args ?? [], {
+      command: upgrade ? 'flyte-pipeline upgrade' : 'flyte-pipeline new',
+      switches,
+      values,
+      positionals: upgrade ? [] : ['NAME'],
+    });
+  }
+
+  /** A project made by a newer generator is not taken back to older templates, unless --force says so. */
+  private _refuseDowngrade(recorded: string | undefined, where: string): void {
+    const current = this._templateVersion();
+    if (recorded === undefined || this.flags.force || compareVersions(recorded, current) <= 0) return;
+    throw new UserError(
+      `this project was made by ${GENERATOR_NAME}@${recorded} (${where}), newer than this one (${current}): upgrading would take it back to older templates`,
+      `use ${GENERATOR_NAME}@${recorded} or later (npm install -g ${GENERATOR_NAME}@latest), or pass --force to downgrade anyway`,
+    );
   }
 
   async prompting(): Promise<void> {
@@ -129,12 +186,21 @@ export default class AppGenerator extends Generator {
       const value = this.previous?.[question.name];
       if (value !== undefined) stored[question.name] = value;
     }
+    const upgrading = this.previous !== undefined;
     this.answers = await resolveAnswers({
       layers: [this._givenByFlags(), fromFile, stored],
-      // An upgrade never asks: a question added since takes its default.
-      useDefaults: Boolean(this.flags.defaults) || this.previous !== undefined,
+      layerNames: [undefined, typeof this.flags.answers === 'string' ? `answers file ${this.flags.answers}` : undefined, upgrading ? YO_RC : undefined],
+      // An upgrade never asks: a question added since takes its default...
+      useDefaults: Boolean(this.flags.defaults) || upgrading,
       ask: this._ask(),
       source,
+      // ...except one naming a cloud resource: a default there would re-target the project.
+      noDefaultFor: (question) => upgrading && Boolean(question.namesCloudResource),
+      missing: (question) =>
+        new UserError(
+          `${YO_RC} has no "${question.name}" (${question.message.toLowerCase()}), and an upgrade never guesses one: a default would point the project at another cloud resource`,
+          `restore ${YO_RC} from version control, or pass it: flyte-pipeline upgrade --${flagOf(question.name)} VALUE`,
+        ),
     });
     this.context = { ...templateContext(this.answers), generatorVersion: this._templateVersion() };
   }
@@ -142,7 +208,11 @@ export default class AppGenerator extends Generator {
   configuring(): void {
     if (this.previous) return;
     const target = join(this.destinationRoot(), slugify(this.answers.projectName));
-    if (existsSync(target) && readdirSync(target).length > 0 && !this.flags.force) {
+    const existing = lstatOrUndefined(target);
+    if (existing && !existing.isDirectory()) {
+      throw new UserError(`${target} exists and is ${existing.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; nothing is written through or over it`, 'choose another project name, or move it away');
+    }
+    if (existing && readdirSync(target).length > 0 && !this.flags.force) {
       throw new UserError(`${target} exists and is not empty`, 'choose another project name, remove the folder, or pass --force to overwrite');
     }
     this.destinationRoot(target);
@@ -155,42 +225,74 @@ export default class AppGenerator extends Generator {
       this._upgrade(files);
       return;
     }
-    for (const file of files) {
-      this.fs.write(this.destinationPath(file.path), file.contents, file.executable ? { stat: { mode: 0o755 } as never } : undefined);
+    const target = this.destinationRoot();
+    const written: FileToWrite[] = [
+      ...files,
+      { path: SNAPSHOT_PATH, contents: encodeSnapshot(this._templateVersion(), files) },
+      // .yo-rc.json under "generator-flyte-pipeline": the answers (none secret) and who made the project.
+      { path: YO_RC, contents: this._yoRc(undefined) },
+    ];
+    // One run per target folder; written whole (staging folder + rename), or into it as one transaction (--force).
+    const release = acquireLock(join(dirname(target), `.${basename(target)}.flyte-pipeline.lock`), target);
+    try {
+      const existing = lstatOrUndefined(target);
+      if (existing === undefined || (existing.isDirectory() && readdirSync(target).length === 0)) writeNewFolder(target, written);
+      else if (this.flags.force) commitFiles(target, written);
+      else throw new UserError(`${target} was created while the answers were being given, and is not empty`, 'choose another project name, remove the folder, or pass --force to overwrite');
+    } finally {
+      release();
     }
-    this.fs.write(this.destinationPath(SNAPSHOT_PATH), encodeSnapshot(this._templateVersion(), files));
-    // .yo-rc.json under "generator-flyte-pipeline": the answers (none secret) and who made the project.
-    this.config.set({ generatorVersion: this._templateVersion(), ...this.answers });
+    const shown = relativeToCwd(target);
+    for (const file of written) this.log(`   create ${shown}${file.path}`);
   }
 
-  /** Three-way upgrade, written straight to disk: the merge already decided every file. */
+  /** The text of .yo-rc.json: the answers under this generator's key, other generators' keys kept. */
+  private _yoRc(existing: Buffer | undefined): Buffer {
+    const others = existing ? (JSON.parse(existing.toString('utf8')) as Record<string, unknown>) : {};
+    const config = { ...others, [GENERATOR_NAME]: { generatorVersion: this._templateVersion(), ...this.answers } };
+    return Buffer.from(`${JSON.stringify(config, null, 2)}\n`);
+  }
+
+  /**
+   * Three-way upgrade, all or nothing: every file is read and merged first (links, FIFOs and other
+   * non-files refused before anything is opened), then everything changed, the snapshot and
+   * .yo-rc.json are written as one transaction.
+   */
   private _upgrade(files: RenderedFile[]): void {
     const root = this.destinationRoot();
-    const snapshotPath = join(root, SNAPSHOT_PATH);
-    if (!existsSync(snapshotPath)) {
-      throw new UserError(`${SNAPSHOT_PATH} is missing, so the generated originals cannot be told from your edits`, 'restore it from version control, then run the upgrade again');
-    }
-    const base = decodeSnapshot(readFileSync(snapshotPath));
-    const from = this.previous?.generatorVersion ?? base.generatorVersion;
-    this.upgradeEntries = planUpgrade({
-      base: base.files,
-      current: (path) => (existsSync(join(root, path)) ? readFileSync(join(root, path)) : undefined),
-      next: files,
-      labels: { yours: 'yours', base: `template ${from}`, template: `template ${this._templateVersion()}` },
-    });
     const dryRun = Boolean(this.flags.dryRun ?? this.flags['dry-run']);
-    this.log(`${dryRun ? 'Dry run: would upgrade' : 'Upgrading'} ${this.answers.projectName} from ${from} to ${this._templateVersion()}`);
-    this.log(summarise(this.upgradeEntries));
-    if (dryRun) return;
-    for (const entry of this.upgradeEntries) {
-      if (!entry.contents) continue;
-      const path = join(root, entry.path);
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, entry.contents);
-      if (entry.executable) chmodSync(path, 0o755);
+    const release = dryRun ? () => undefined : acquireLock(join(root, '.flyte-pipeline', 'lock'), root);
+    try {
+      const snapshot = readProjectFile(root, SNAPSHOT_PATH);
+      if (snapshot === undefined) {
+        throw new UserError(`${SNAPSHOT_PATH} is missing, so the generated originals cannot be told from your edits`, 'restore it from version control, then run the upgrade again');
+      }
+      if (snapshot.length > SNAPSHOT_MAX_BYTES) throw new UserError(`${SNAPSHOT_PATH} is ${snapshot.length} bytes, far more than a snapshot`, 'restore it from version control, then run the upgrade again');
+      const base = decodeSnapshot(snapshot, SNAPSHOT_PATH);
+      this._refuseDowngrade(base.generatorVersion, SNAPSHOT_PATH);
+      const from = this.previous?.generatorVersion ?? base.generatorVersion;
+      const current = new Map(files.map((file) => [file.path, readProjectFile(root, file.path)]));
+      this.upgradeEntries = planUpgrade({
+        base: base.files,
+        current: (path) => current.get(path),
+        next: files,
+        labels: { yours: 'yours', base: `template ${from}`, template: `template ${this._templateVersion()}` },
+        version: this._templateVersion(),
+      });
+      this.log(`${dryRun ? 'Dry run: would upgrade' : 'Upgrading'} ${this.answers.projectName} from ${from} to ${this._templateVersion()}`);
+      this.log(summarise(this.upgradeEntries));
+      if (dryRun) return;
+      const written: FileToWrite[] = [];
+      for (const entry of this.upgradeEntries) {
+        if (entry.contents) written.push({ path: entry.path, contents: entry.contents, executable: entry.executable });
+        if (entry.templateCopy) written.push(entry.templateCopy);
+      }
+      written.push({ path: SNAPSHOT_PATH, contents: encodeSnapshot(this._templateVersion(), files) });
+      written.push({ path: YO_RC, contents: this._yoRc(readProjectFile(root, YO_RC)) });
+      commitFiles(root, written);
+    } finally {
+      release();
     }
-    writeFileSync(snapshotPath, encodeSnapshot(this._templateVersion(), files));
-    this.config.set({ generatorVersion: this._templateVersion(), ...this.answers });
   }
 
   async install(): Promise<void> {
@@ -229,7 +331,14 @@ export default class AppGenerator extends Generator {
   }
 
   private _endUpgrade(): void {
-    const conflicts = this.upgradeEntries.filter((entry) => entry.status === 'conflict').map((entry) => entry.path);
+    const conflicts = this.upgradeEntries.filter((entry) => entry.status === 'conflict' && !entry.templateCopy).map((entry) => entry.path);
+    const binary = this.upgradeEntries.filter((entry) => entry.templateCopy);
+    if (binary.length > 0 && !(this.flags.dryRun ?? this.flags['dry-run'])) {
+      throw new UserError(
+        `the upgrade left conflicts in ${[...conflicts, ...binary.map((entry) => entry.path)].join(', ')}: ${conflicts.length ? 'text conflicts are kept between <<<<<<< and >>>>>>> markers; ' : ''}in binary files yours is kept and the template's version is written beside it (${binary.map((entry) => entry.templateCopy?.path).join(', ')})`,
+        'keep the version you want of each file (delete the other), remove any markers, then run make test',
+      );
+    }
     const dependenciesChanged = this.upgradeEntries.some((entry) => ['Pipfile', 'pyproject.toml'].includes(entry.path) && entry.contents);
     if (conflicts.length > 0 && !(this.flags.dryRun ?? this.flags['dry-run'])) {
       throw new UserError(

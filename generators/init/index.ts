@@ -1,5 +1,6 @@
 /** `yo flyte-pipeline:init` / `flyte-pipeline init`: the ECR repository and Flyte project of this project. */
-import Generator from 'yeoman-generator';
+import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
+import { readProjectConfig } from '../../scripts/project-config.js';
 import { INIT_FLAGS, runInit, type InitFlags } from '../../scripts/init.js';
 
 export const INIT_GENERATOR_FLAGS = {
@@ -13,6 +14,13 @@ export default class InitGenerator extends Generator {
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     super(args, options as never, { ...features, customInstallTask: true } as never);
     for (const [name, spec] of Object.entries(INIT_GENERATOR_FLAGS)) this.option(name, spec);
+  }
+
+  /** yeoman reads .yo-rc.json while it builds a generator: checked first, so a broken one is refused naming the file and its fix. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yeoman's own signature
+  override _getStorage<T extends Record<any, any> = Record<any, any>>(rootName?: string | StorageOptions, options?: StorageOptions): Storage<T> {
+    readProjectConfig(this.destinationRoot());
+    return super._getStorage<T>(rootName, options);
   }
 
   async default(): Promise<void> {

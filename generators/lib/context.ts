@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { markdownText, makeShellWord, quoted, shellWord } from './escape.js';
 import type { Answers } from './questions.js';
 import { TEMPLATES_DIR } from './render.js';
-import { slugify } from './validators.js';
+import { awsDnsSuffix, ecrRegistry, slugify } from './validators.js';
 
 export const GENERATOR_NAME = 'generator-flyte-pipeline';
 
@@ -15,8 +15,10 @@ export function generatorVersion(): string {
 
 export interface TemplateContext extends Answers {
   slug: string;
-  /** `<account>.dkr.ecr.<region>.amazonaws.com` */
+  /** `<account>.dkr.ecr.<region>.<registryDomain>` */
   registry: string;
+  /** The DNS suffix of the region's AWS partition: amazonaws.com, amazonaws.com.cn (China), … ECR's hosts end with it. */
+  registryDomain: string;
   /** `<registry>/<repository>`: the image, without its tag. */
   imageRepository: string;
   generatorVersion: string;
@@ -89,11 +91,12 @@ function isLocal(endpoint: string): boolean {
 }
 
 export function templateContext(answers: Answers): TemplateContext {
-  const registry = `${answers.awsAccountId}.dkr.ecr.${answers.awsRegion}.amazonaws.com`;
+  const registry = ecrRegistry(answers.awsAccountId, answers.awsRegion);
   return {
     ...answers,
     slug: slugify(answers.projectName),
     registry,
+    registryDomain: awsDnsSuffix(answers.awsRegion),
     imageRepository: `${registry}/${answers.ecrRepository}`,
     generatorVersion: generatorVersion(),
     pythonImage: `python:${answers.pythonVersion}-slim-bookworm`,

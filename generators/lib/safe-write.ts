@@ -42,7 +42,7 @@ function kind(stat: Stats): string {
   if (stat.isFIFO()) return 'a named pipe (FIFO)';
   if (stat.isSocket()) return 'a socket';
   if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
-  return 'not a regular file';
+  return stat.isFile() ? 'a file' : 'not a regular file';
 }
 
 function lstatOrUndefined(path: string): Stats | undefined {
@@ -99,7 +99,12 @@ export function checkWritable(root: string, path: string, describeRoot = root): 
   for (const [index, part] of parts.entries()) {
     current = join(current, part);
     const shownPath = parts.slice(0, index + 1).join('/');
-    const stat = lstatOrUndefined(current);
+    let stat: Stats | undefined;
+    try {
+      stat = lstatOrUndefined(current);
+    } catch (error) {
+      throw new UserError(`cannot look at ${shownPath}: ${errorReason(error)}`, fix('fix its permissions'));
+    }
     if (stat === undefined) return undefined;
     const last = index === parts.length - 1;
     if (stat.isSymbolicLink()) {
@@ -125,16 +130,18 @@ function checkNotReadOnly(shownPath: string, stat: Stats): void {
 interface Step {
   target: string;
   temp: string;
-  /** Where the replaced file was moved, to put it back on failure. */
+  /** Where the replaced file is moved aside, to put it back on failure. */
   backup?: string;
+  movedAside: boolean;
   renamed: boolean;
 }
 
 /**
  * Writes `files` under `root` all or nothing (see the file comment). Folders it creates are
- * removed again on failure. `root` must exist.
+ * removed again on failure. `root` must exist. `faults` is for tests: an error thrown from
+ * `beforeRename` stands for one the file system would raise at that file.
  */
-export function commitFiles(root: string, files: readonly FileToWrite[]): void {
+export function commitFiles(root: string, files: readonly FileToWrite[], faults: { beforeRename?: (path: string) => void } = {}): void {
   // 1. Every check, before anything is touched.
   const existing = new Map<string, Stats | undefined>();
   for (const file of files) {
@@ -148,12 +155,9 @@ export function commitFiles(root: string, files: readonly FileToWrite[]): void {
   const undo = (): void => {
     for (const step of [...steps].reverse()) {
       try {
-        if (step.renamed) {
-          if (step.backup) renameSync(step.backup, step.target);
-          else unlinkSync(step.target);
-        } else {
-          rmSync(step.temp, { force: true });
-        }
+        if (step.renamed && !step.backup) unlinkSync(step.target);
+        if (!step.renamed) rmSync(step.temp, { force: true });
+        if (step.movedAside && step.backup) renameSync(step.backup, step.target);
       } catch {
         // Best effort: keep undoing the rest.
       }
@@ -167,10 +171,12 @@ export function commitFiles(root: string, files: readonly FileToWrite[]): void {
       }
     }
   };
+  let current = root;
   try {
     // 2. New contents beside each target, under a temporary name.
     for (const file of files) {
       const target = join(root, file.path);
+      current = target;
       const dir = dirname(target);
       if (lstatOrUndefined(dir) === undefined) {
         const first = mkdirSync(dir, { recursive: true });
@@ -179,15 +185,20 @@ export function commitFiles(root: string, files: readonly FileToWrite[]): void {
       }
       const stat = existing.get(file.path);
       const mode = file.executable ? 0o755 : stat ? stat.mode & 0o777 : 0o644;
-      const temp = join(dir, `.${basename(target)}${tempSuffix()}`);
-      steps.push({ target, temp, renamed: false });
+      // Short enough for any name: a long file name must not make its temporary name too long.
+      const temp = join(dir, `.${basename(target).slice(0, 40)}${tempSuffix()}`);
+      steps.push({ target, temp, movedAside: false, renamed: false });
       writeFileExclusive(temp, file.contents, mode);
     }
     // 3. Into place: each replaced file is first moved aside, so it can be put back.
     for (const [index, step] of steps.entries()) {
+      current = step.target;
+      // Tests inject an I/O error here (a full disk, a vanished folder) to prove the rollback.
+      faults.beforeRename?.(files[index].path);
       if (existing.get(files[index].path)) {
         step.backup = `${step.temp}.old`;
         renameSync(step.target, step.backup);
+        step.movedAside = true;
       }
       renameSync(step.temp, step.target);
       step.renamed = true;
@@ -195,9 +206,8 @@ export function commitFiles(root: string, files: readonly FileToWrite[]): void {
   } catch (error) {
     undo();
     if (error instanceof UserError) throw error;
-    const failed = steps.at(-1)?.target ?? root;
     throw new UserError(
-      `could not write ${failed.startsWith(root) ? failed.slice(root.length + 1) || root : failed}: ${errorReason(error)}; nothing was changed`,
+      `could not write ${current.startsWith(`${root}/`) ? current.slice(root.length + 1) : current}: ${errorReason(error)}; nothing was changed`,
       'fix that (permissions, disk space), then run the command again',
     );
   }

@@ -3,14 +3,14 @@
  * (task + workflow + test), written like the built-in ones, optionally wired into `full`.
  */
 import { join } from 'node:path';
-import Generator from 'yeoman-generator';
+import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { checkCommandLine } from '../lib/answers.js';
 import { UserError } from '../lib/errors.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
 import { acquireLock, checkWritable, commitFiles, readProjectFile, type FileToWrite } from '../lib/safe-write.js';
 import { shown } from '../lib/validators.js';
 import { returnsTable, validateStepName, wireAfter } from '../lib/wire.js';
-import { findProjectRoot } from '../../scripts/project-config.js';
+import { findProjectRoot, readProjectConfig } from '../../scripts/project-config.js';
 
 export const WORKFLOW_FLAGS = {
   after: { type: String, description: 'Also run the new step in `full`, right after this step (one whose output is a table)' },
@@ -26,6 +26,13 @@ export default class WorkflowGenerator extends Generator {
     super(args, options as never, { ...features, customInstallTask: true } as never);
     this.argument('name', { type: String, required: false, description: 'The step, a snake_case Python identifier' });
     for (const [name, spec] of Object.entries(WORKFLOW_FLAGS)) this.option(name, spec);
+  }
+
+  /** yeoman reads .yo-rc.json while it builds a generator: checked first, so a broken one is refused naming the file and its fix. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- yeoman's own signature
+  override _getStorage<T extends Record<any, any> = Record<any, any>>(rootName?: string | StorageOptions, options?: StorageOptions): Storage<T> {
+    readProjectConfig(this.destinationRoot());
+    return super._getStorage<T>(rootName, options);
   }
 
   initializing(): void {

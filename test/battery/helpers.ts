@@ -3,6 +3,7 @@
  * a fingerprint of a folder tree (to prove "nothing written, nothing changed"), and check the shape
  * of a refusal (one line of cause, one line of fix).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -88,4 +89,9 @@ export function expectPrintedRefusal(result: { exitCode?: number; stderr?: unkno
   expect({ exitCode: result.exitCode, stderr }).toEqual({ exitCode: 1, stderr: expect.stringMatching(/(?:^|\n)error: [^\n]+\n {2}fix: [^\n]+\n?$/) });
   expect(stderr).toMatch(cause);
   expect(stderr).not.toMatch(/\n\s+at /);
+}
+
+/** A named pipe at `path`: reading it with no writer blocks, which is what a careless tool would do. */
+export function mkfifo(path: string): void {
+  execFileSync('mkfifo', [path]);
 }
