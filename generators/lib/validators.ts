@@ -193,7 +193,7 @@ export function validateAwsAccountId(value: string): Validation {
 
 export function validateAwsRegion(value: string): Validation {
   if (awsPartitionOf(value)) return true;
-  const looksLikeOne = /^[a-z]{2,4}-(?:[a-z]+-)*\d{1,2}$/.test(value);
+  const looksLikeOne = value.length <= 30 && /^[a-z]{2,4}-(?:[a-z]+-)*\d{1,2}$/.test(value);
   return looksLikeOne
     ? `${shown(value)} is not an AWS region: no partition (aws, aws-cn, aws-us-gov, …) has it; e.g. us-east-1, eu-west-1, cn-north-1`
     : `${shown(value)} is not an AWS region: it looks like us-east-1 or eu-west-2`;
@@ -214,7 +214,7 @@ export function validatePythonVersion(value: string): Validation {
 }
 
 export function validateFlyteDomain(value: string): Validation {
-  return DNS_LABEL.test(value) && value.length <= 63
+  return value.length <= 63 && DNS_LABEL.test(value)
     ? true
     : `${shown(value)} is not a Flyte domain: a DNS-1123 label such as development, staging or production`;
 }
