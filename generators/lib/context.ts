@@ -24,6 +24,8 @@ export interface TemplateContext extends Answers {
   generatorVersion: string;
   /** The Python base image of the Dockerfile, pinned to the chosen minor version. */
   pythonImage: string;
+  /** The image's code folder (its WORKDIR), owned by the task user: where fast registration unpacks the code. */
+  codeDir: string;
   /** pipenv as pinned in the Dockerfile. */
   pipenvVersion: string;
   /** The Flyte console, derived from the admin endpoint: where execution URLs point. */
@@ -100,6 +102,7 @@ export function templateContext(answers: Answers): TemplateContext {
     imageRepository: `${registry}/${answers.ecrRepository}`,
     generatorVersion: generatorVersion(),
     pythonImage: `python:${answers.pythonVersion}-slim-bookworm`,
+    codeDir: '/home/flyte/app',
     pipenvVersion: PIPENV_VERSION,
     uvVersion: UV_VERSION,
     runPrefix: answers.dependencyManager === 'uv' ? 'uv run' : 'pipenv run',

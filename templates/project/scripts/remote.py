@@ -2,6 +2,7 @@
 task image only when its inputs changed, register the code (fast registration), launch.
 
     python scripts/remote.py image-tag      the image tag: a hash of the image's inputs
+    python scripts/remote.py code-dir       where a pod unpacks the registered code
     python scripts/remote.py version        the version to register: commit + changes
     python scripts/remote.py image-in-ecr   exit 0: ECR has the tag; 10: it has not
     python scripts/remote.py ecr-login-password
@@ -9,7 +10,8 @@ task image only when its inputs changed, register the code (fast registration), 
 
 Settings come from the environment, which the Makefile exports (see `make remote-env`):
 AWS_ACCOUNT_ID, AWS_REGION, ECR_REPOSITORY, FLYTE_PROJECT, FLYTE_DOMAIN and
-FLYTECTL_CONFIG.
+FLYTECTL_CONFIG; REGISTRY, when set to another registry than the ECR one, skips the ECR
+steps (its check for the tag, its login).
 """
 
 import base64
@@ -89,6 +91,25 @@ def image_tag(project_dir: Path = PROJECT_DIR) -> str:
     return digest.hexdigest()[:16]
 
 
+def code_dir(project_dir: Path = PROJECT_DIR) -> str:
+    """Where a task's pod unpacks the fast-registered code: the image's WORKDIR, a
+    folder the Dockerfile makes for the task user (flytekit's default, /root, is not
+    writable by it). No other copy of the code is in the image to shadow this one."""
+    dockerfile = (project_dir / "Dockerfile").read_text(encoding="utf-8")
+    text = re.sub(r"\\\n", " ", dockerfile)
+    workdirs = [
+        line.split(None, 1)[1].strip()
+        for line in text.splitlines()
+        if line.strip().upper().startswith("WORKDIR ")
+    ]
+    if not workdirs or not workdirs[-1].startswith("/"):
+        raise RemoteError(
+            "the Dockerfile sets no absolute WORKDIR for the registered code",
+            "end it with WORKDIR /home/flyte/app, a folder owned by the task user",
+        )
+    return workdirs[-1]
+
+
 # --- The registered version -----------------------------------------------------------
 
 
@@ -140,10 +161,19 @@ class Settings:
     project: str
     domain: str
     flyte_config: str
+    registry_override: str = ""
+
+    @property
+    def ecr_registry(self) -> str:
+        return f"{self.account_id}.dkr.ecr.{self.region}.amazonaws.com"
 
     @property
     def registry(self) -> str:
-        return f"{self.account_id}.dkr.ecr.{self.region}.amazonaws.com"
+        return self.registry_override or self.ecr_registry
+
+    @property
+    def is_ecr(self) -> bool:
+        return self.registry == self.ecr_registry
 
     @classmethod
     def from_env(cls) -> "Settings":
@@ -161,7 +191,8 @@ class Settings:
                 f"{', '.join(missing)} not set",
                 "run through ./run or make, which export the project's settings",
             )
-        return cls(**{key: os.environ[env] for key, env in names.items()})
+        settings = {key: os.environ[env] for key, env in names.items()}
+        return cls(**settings, registry_override=os.environ.get("REGISTRY", ""))
 
 
 def ecr_client(settings: Settings):
@@ -307,6 +338,8 @@ def make_plan(
 ) -> Plan:
     """Each step, run or skipped and why, given the image tag, version and ECR state."""
     image = f"{settings.registry}/{settings.repository}:{tag}"
+    if not settings.is_ecr:
+        in_ecr = False  # another registry: pushed every time, docker skips known layers
     if in_ecr:
         build = Step("build", False, f"ECR already has the image tagged {tag}")
     elif local_image_exists(image):
@@ -318,13 +351,19 @@ def make_plan(
             "no image with this tag in ECR or locally",
             ["docker", "build", "--platform", "linux/amd64", "--tag", image, "."],
         )
-    push = (
-        Step("push", False, f"ECR already has the image tagged {tag}")
-        if in_ecr
-        else Step(
+    if in_ecr:
+        push = Step("push", False, f"ECR already has the image tagged {tag}")
+    elif settings.is_ecr:
+        push = Step(
             "push", True, f"ECR has no image tagged {tag}", ["docker", "push", image]
         )
-    )
+    else:
+        push = Step(
+            "push",
+            True,
+            f"{settings.registry} is not ECR: docker push sends only missing layers",
+            ["docker", "push", image],
+        )
     register = Step(
         "register",
         True,
@@ -342,6 +381,8 @@ def make_plan(
             this_version,
             "--copy",
             "auto",
+            "--destination-dir",
+            code_dir(),
             "src/workflows",
         ],
     )
@@ -365,6 +406,13 @@ def run_step(step: Step, stdin: Optional[bytes] = None) -> subprocess.CompletedP
 
 
 def push_image(settings: Settings, step: Step) -> None:
+    if not settings.is_ecr:  # another registry: docker login to it is the user's
+        if run_step(step).returncode != 0:
+            raise RemoteError(
+                f"docker push failed for {step.command[-1]}",
+                f"see above; docker login {settings.registry} if it needs a login",
+            )
+        return
     password = ecr_login_password(settings).encode()
     login = Step(
         "login",
@@ -466,7 +514,7 @@ def run(arguments: list[str]) -> int:
         inputs,
         tag=tag,
         this_version=version(),
-        in_ecr=image_in_ecr(settings, tag),
+        in_ecr=settings.is_ecr and image_in_ecr(settings, tag),
     )
     if "--json" in options:
         print(json.dumps({"dry_run": dry_run, **asdict(plan)}, indent=2))
@@ -490,6 +538,8 @@ def main(arguments: list[str]) -> int:
     try:
         if command == "image-tag":
             print(image_tag())
+        elif command == "code-dir":
+            print(code_dir())
         elif command == "version":
             print(version())
         elif command == "image-in-ecr":

@@ -1,5 +1,6 @@
 """The remote loop: what the image tag and the version depend on, and the plan."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -70,6 +71,27 @@ def test_image_tag_needs_the_lock_file(project: Path):
         remote.image_tag(project)
 
 
+def test_the_image_holds_no_code_and_prepares_the_code_dir_for_its_user():
+    dockerfile = (PROJECT / "Dockerfile").read_text()
+    code = remote.code_dir(PROJECT)
+    # pyflyte-fast-execute appends the code dir to the END of PYTHONPATH: code baked
+    # into the image, or an image PYTHONPATH, would shadow the registered code.
+    assert "PYTHONPATH" not in dockerfile
+    assert not re.search(r"^\s*(COPY|ADD)\s.*\bsrc\b", dockerfile, re.M | re.I)
+    assert f"install --directory --owner 10001 --group 10001 {code}" in dockerfile
+    assert dockerfile.rstrip().endswith(f"WORKDIR {code}\nUSER 10001:10001")
+
+
+def test_code_dir_is_the_last_absolute_workdir(tmp_path: Path):
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11-slim\nWORKDIR /build\nWORKDIR \\\n  /srv/code\nUSER 1\n"
+    )
+    assert remote.code_dir(tmp_path) == "/srv/code"
+    (tmp_path / "Dockerfile").write_text("FROM python:3.11-slim\nWORKDIR app\n")
+    with pytest.raises(remote.RemoteError, match="WORKDIR"):
+        remote.code_dir(tmp_path)
+
+
 def test_version_outside_git_follows_the_code(project: Path):
     first = remote.version(project)
     assert first.startswith("dev-")
@@ -105,3 +127,33 @@ def test_plan_skips_build_and_push_when_ecr_has_the_tag(monkeypatch):
     assert missing.image.startswith(
         "123456789012.dkr.ecr.us-east-1.amazonaws.com/repo:"
     )
+
+
+def test_plan_registers_the_code_into_the_image_code_dir(monkeypatch):
+    monkeypatch.setattr(remote, "local_image_exists", lambda image: False)
+    settings = remote.Settings(
+        "123456789012", "us-east-1", "repo", "proj", "development", "cfg.yaml"
+    )
+    plan = remote.make_plan(
+        settings, "full", {}, in_ecr=True, tag="0123456789abcdef", this_version="v1"
+    )
+    register = plan.steps[2].command
+    destination = register[register.index("--destination-dir") + 1]
+    assert destination == remote.code_dir(PROJECT) != "/root"
+
+
+def test_another_registry_skips_ecr_and_always_pushes(monkeypatch):
+    monkeypatch.setattr(remote, "local_image_exists", lambda image: True)
+    settings = remote.Settings(
+        "123456789012", "us-east-1", "repo", "proj", "dev", "cfg.yaml", "host:5000"
+    )
+    assert not settings.is_ecr
+    plan = remote.make_plan(
+        settings, "full", {}, in_ecr=True, tag="0123456789abcdef", this_version="v1"
+    )
+    assert plan.image == "host:5000/repo:0123456789abcdef"
+    assert [(step.name, step.run) for step in plan.steps[:2]] == [
+        ("build", False),
+        ("push", True),
+    ]
+    assert plan.steps[1].command == ["docker", "push", plan.image]

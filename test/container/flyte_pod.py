@@ -1,0 +1,438 @@
+"""Runs a packaged Flyte workflow the way a cluster does, one container per task, without a cluster.
+
+Run with the generated project's Python (it has flytekit):
+
+    python flyte_pod.py pods  --package dist/flyte-package.tgz --workflow workflows.full.full \
+                              --store DIR --input raw_data=data/01_raw/breast_cancer.csv
+    python flyte_pod.py local --source src --workflow workflows.full.full --input raw_data=...
+    python flyte_pod.py inspect --package dist/flyte-package.tgz
+
+`pods` does what flytectl, FlyteAdmin and flytepropeller do between `make package` and a finished
+execution, and nothing more:
+- "uploads" the fast-registration tarball and the file inputs into DIR, a local folder standing in
+  for the blob store (flytekit reads and writes local paths as it does s3:// ones), and fills the
+  `{{ .remote_package_path }}` that `flytectl register files` fills;
+- starts from the launch plan's defaults, overridden by --input;
+- walks the workflow spec from the package (sub-workflows included), feeding each node the outputs
+  its bindings name; for each task node, writes its inputs as a literal map (inputs.pb), fills the
+  container args' templates ({{.input}}, {{.outputPrefix}}, {{.rawOutputDataPrefix}}, ...) and runs
+  the task's image with those args, as the image's user, with no network, the task's cpu and memory
+  (limits, else requests, as propeller sets them), mounting DIR at the same path;
+- reads each task's outputs.pb (or error.pb) back.
+It prints JSON: each task's node, name, seconds and log file, and the workflow's outputs.
+`local` runs the same workflow in-process (flytekit's local execution) and prints its outputs in
+the same JSON form, so the two can be compared. `inspect` prints what the package holds: each
+task's image, args, resources and accelerator, each launch plan's defaults and required inputs.
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from pathlib import Path
+
+from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
+from flyteidl.core import literals_pb2
+from flytekit.models import literals as lit
+from flytekit.models.admin.workflow import WorkflowSpec
+from flytekit.models.types import SimpleType
+from flytekit.models.launch_plan import LaunchPlan
+from flytekit.models.task import TaskSpec
+
+# Workflow inputs are bound as promises of this node (flytekit writes "", Flyte's compiler "start-node").
+START_NODES = ("", "start-node")
+
+
+class PodError(Exception):
+    pass
+
+
+# --- The package ------------------------------------------------------------------------------
+
+
+class Package:
+    """The entities in a `pyflyte package` archive. Files end in _<ResourceType>.pb: 1 a task,
+    2 a workflow, 3 a launch plan; fast*.tar.gz is the code."""
+
+    def __init__(self, archive: Path, into: Path):
+        into.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(archive) as tar:
+            tar.extractall(into, filter="data")
+        self.tasks: dict[str, TaskSpec] = {}
+        self.workflows: dict = {}
+        self.launch_plans: dict[str, LaunchPlan] = {}
+        for path in sorted(into.glob("*.pb")):
+            data = path.read_bytes()
+            kind = path.stem.rsplit("_", 1)[-1]
+            if kind == "1":
+                spec = TaskSpec.from_flyte_idl(_parse(task_pb2.TaskSpec, data))
+                self.tasks[spec.template.id.name] = spec
+            elif kind == "2":
+                spec = WorkflowSpec.from_flyte_idl(_parse(workflow_pb2.WorkflowSpec, data))
+                self.workflows[spec.template.id.name] = spec.template
+                for sub in spec.sub_workflows:
+                    self.workflows.setdefault(sub.id.name, sub)
+            elif kind == "3":
+                plan = LaunchPlan.from_flyte_idl(_parse(launch_plan_pb2.LaunchPlan, data))
+                self.launch_plans[plan.id.name] = plan
+        tarballs = sorted(into.glob("fast*.tar.gz"))
+        if len(tarballs) != 1:
+            raise PodError(f"expected one fast-registration tarball in the package, found {tarballs}")
+        self.code = tarballs[0]
+
+
+def _parse(message_type, data: bytes):
+    message = message_type()
+    message.ParseFromString(data)
+    return message
+
+
+# --- Literals -----------------------------------------------------------------------------------
+
+
+def input_literal(variable_type, value: str, store: Path) -> lit.Literal:
+    """A command-line value as the literal of its declared type; a file is first "uploaded"."""
+    if variable_type.blob is not None:
+        source = Path(value).resolve()
+        uploaded = store / "uploads" / source.name
+        uploaded.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, uploaded)
+        blob = lit.Blob(metadata=lit.BlobMetadata(type=variable_type.blob), uri=str(uploaded))
+        return lit.Literal(scalar=lit.Scalar(blob=blob))
+    fields = {SimpleType.INTEGER: "integer", SimpleType.FLOAT: "float_value", SimpleType.STRING: "string_value", SimpleType.BOOLEAN: "boolean"}
+    if variable_type.simple in fields:
+        parsed = json.loads(value) if variable_type.simple != SimpleType.STRING else value
+        return lit.Literal(scalar=lit.Scalar(primitive=lit.Primitive(**{fields[variable_type.simple]: parsed})))
+    raise PodError(f"cannot give an input of type {variable_type} on the command line")
+
+
+def plain(literal: lit.Literal):
+    """A literal as JSON: primitives as values, files and tables as {"uri": ...}."""
+    if literal.collection is not None:
+        return [plain(item) for item in literal.collection.literals]
+    if literal.map is not None:
+        return {key: plain(value) for key, value in literal.map.literals.items()}
+    scalar = literal.scalar
+    if scalar.primitive is not None:
+        return scalar.primitive.value
+    if scalar.blob is not None:
+        return {"uri": scalar.blob.uri}
+    if scalar.structured_dataset is not None:
+        return {"uri": scalar.structured_dataset.uri}
+    if scalar.binary is not None and scalar.binary.tag == "msgpack":
+        import msgpack
+
+        return msgpack.unpackb(scalar.binary.value)
+    if scalar.generic is not None:
+        from google.protobuf.json_format import MessageToDict
+
+        return MessageToDict(scalar.generic)
+    if scalar.none_type is not None:
+        return None
+    raise PodError(f"no JSON form for the literal {literal}")
+
+
+def read_literal_map(path: Path) -> dict[str, lit.Literal]:
+    return lit.LiteralMap.from_flyte_idl(_parse(literals_pb2.LiteralMap, path.read_bytes())).literals
+
+
+# --- The execution ------------------------------------------------------------------------------
+
+
+TEMPLATE = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
+
+
+class Execution:
+    def __init__(self, package: Package, store: Path, name: str):
+        self.package = package
+        self.store = store
+        self.name = name
+        self.root = store / name
+        self.tasks: list[dict] = []
+        # flytectl register files uploads the code next to the entities; the tasks point at it.
+        self.code = store / "code" / package.code.name
+        self.code.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(package.code, self.code)
+
+    def launch(self, launch_plan_name: str, given: dict[str, str]) -> dict[str, lit.Literal]:
+        plan = self.package.launch_plans[launch_plan_name]
+        inputs: dict[str, lit.Literal] = {}
+        for name, parameter in plan.spec.default_inputs.parameters.items():
+            if name in given:
+                inputs[name] = input_literal(parameter.var.type, given[name], self.store)
+            elif parameter.default is not None:
+                inputs[name] = parameter.default
+            elif parameter.required:
+                raise PodError(f"the launch plan {launch_plan_name} requires the input {name}")
+        unknown = set(given) - set(plan.spec.default_inputs.parameters)
+        if unknown:
+            raise PodError(f"the launch plan {launch_plan_name} has no inputs {sorted(unknown)}")
+        workflow = self.package.workflows[plan.spec.workflow_id.name]
+        return self.run_workflow(workflow, inputs, "")
+
+    def run_workflow(self, workflow, inputs: dict[str, lit.Literal], path: str) -> dict[str, lit.Literal]:
+        outputs: dict[str, dict[str, lit.Literal]] = {}
+        pending = list(workflow.nodes)
+        while pending:
+            ready = [node for node in pending if all(dep in outputs for dep in self.dependencies(node))]
+            if not ready:
+                raise PodError(f"workflow {workflow.id.name}: nodes {[n.id for n in pending]} never become ready")
+            for node in ready:
+                pending.remove(node)
+                node_inputs = {b.var: self.resolve(b.binding, inputs, outputs) for b in node.inputs}
+                node_path = f"{path}/{node.id}" if path else node.id
+                if node.task_node is not None:
+                    task = self.package.tasks[node.task_node.reference_id.name]
+                    outputs[node.id] = self.run_task(task, node_inputs, node_path)
+                elif node.workflow_node is not None and node.workflow_node.sub_workflow_ref is not None:
+                    sub = self.package.workflows[node.workflow_node.sub_workflow_ref.name]
+                    outputs[node.id] = self.run_workflow(sub, node_inputs, node_path)
+                else:
+                    raise PodError(f"node {node_path}: only task and sub-workflow nodes are emulated")
+        return {b.var: self.resolve(b.binding, inputs, outputs) for b in workflow.outputs}
+
+    @staticmethod
+    def dependencies(node) -> set[str]:
+        found = set(node.upstream_node_ids)
+
+        def walk(data):
+            if data.promise is not None and data.promise.node_id not in START_NODES:
+                found.add(data.promise.node_id)
+            for item in (data.collection.bindings if data.collection is not None else []):
+                walk(item)
+            for item in (data.map.bindings.values() if data.map is not None else []):
+                walk(item)
+
+        for binding in node.inputs:
+            walk(binding.binding)
+        return found
+
+    def resolve(self, data, inputs, outputs) -> lit.Literal:
+        if data.scalar is not None:
+            return lit.Literal(scalar=data.scalar)
+        if data.collection is not None:
+            items = [self.resolve(item, inputs, outputs) for item in data.collection.bindings]
+            return lit.Literal(collection=lit.LiteralCollection(items))
+        if data.map is not None:
+            items = {key: self.resolve(item, inputs, outputs) for key, item in data.map.bindings.items()}
+            return lit.Literal(map=lit.LiteralMap(items))
+        promise = data.promise
+        if promise.attr_path:
+            raise PodError(f"binding {promise.node_id}.{promise.var}: attribute paths are not emulated")
+        source = inputs if promise.node_id in START_NODES else outputs[promise.node_id]
+        return source[promise.var]
+
+    def run_task(self, task: TaskSpec, inputs: dict[str, lit.Literal], node_path: str) -> dict[str, lit.Literal]:
+        template = task.template
+        container = template.container
+        if container is None:
+            raise PodError(f"task {template.id.name} has no container: only container tasks are emulated")
+        node_dir = self.root / node_path
+        input_dir = node_dir / "inputs"
+        output_dir = node_dir / "outputs"
+        raw_dir = self.root / "raw" / node_path
+        checkpoint_dir = node_dir / "checkpoint"
+        for folder in (input_dir, output_dir, raw_dir, checkpoint_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        for folder in (output_dir, raw_dir, checkpoint_dir):
+            folder.chmod(0o777)  # the pod's user writes here, as a pod's role writes to the bucket
+        input_file = input_dir / "inputs.pb"
+        input_file.write_bytes(lit.LiteralMap(inputs).to_flyte_idl().SerializeToString())
+        values = {
+            "input": str(input_file),
+            "inputprefix": str(input_dir),
+            "outputprefix": str(output_dir),
+            "rawoutputdataprefix": str(raw_dir),
+            "checkpointoutputprefix": str(checkpoint_dir),
+            "prevcheckpointprefix": '""',
+            "remote_package_path": str(self.code),
+        }
+
+        def fill(arg: str) -> str:
+            def value(match: re.Match) -> str:
+                key = match.group(1).lower()
+                if key not in values:
+                    raise PodError(f"task {template.id.name}: unknown template {match.group(0)} in its args")
+                return values[key]
+
+            return TEMPLATE.sub(value, arg)
+
+        args = [fill(arg) for arg in container.args]
+        command = [fill(arg) for arg in container.command]
+        env = {
+            "FLYTE_INTERNAL_EXECUTION_ID": self.name,
+            "FLYTE_INTERNAL_EXECUTION_PROJECT": template.id.project or "project",
+            "FLYTE_INTERNAL_EXECUTION_DOMAIN": template.id.domain or "development",
+            "FLYTE_INTERNAL_EXECUTION_WORKFLOW": node_path,
+            "FLYTE_INTERNAL_TASK_NAME": template.id.name,
+            "FLYTE_INTERNAL_TASK_VERSION": template.id.version or "package",
+            "FLYTE_ATTEMPT_NUMBER": "0",
+            **{pair.key: pair.value for pair in container.env},
+        }
+        docker = ["docker", "run", "--rm", "--network", "none", "--volume", f"{self.store}:{self.store}"]
+        docker += resource_flags(container.resources)
+        for key, value in env.items():
+            docker += ["--env", f"{key}={value}"]
+        if command:
+            docker += ["--entrypoint", command[0]]
+        docker += [container.image, *command[1:], *args]
+        log = node_dir / "pod.log"
+        started = time.monotonic()
+        with log.open("wb") as out:
+            result = subprocess.run(docker, stdout=out, stderr=subprocess.STDOUT, check=False)
+        seconds = time.monotonic() - started
+        self.tasks.append(
+            {"node": node_path, "task": template.id.name, "seconds": round(seconds, 2), "log": str(log), "exit": result.returncode}
+        )
+        errors = glob.glob(str(output_dir / "error*.pb"))
+        if result.returncode != 0 or errors:
+            tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+            raise PodError(f"task {template.id.name} (node {node_path}) failed, exit {result.returncode}:\n{tail}")
+        outputs_file = output_dir / "outputs.pb"
+        if not outputs_file.exists():
+            if template.interface.outputs:
+                raise PodError(f"task {template.id.name} wrote no outputs.pb")
+            return {}
+        outputs = read_literal_map(outputs_file)
+        self.tasks[-1]["outputs"] = {name: plain(value) for name, value in outputs.items()}
+        return outputs
+
+
+def resource_flags(resources) -> list[str]:
+    """docker's --cpus and --memory from the task's limits, else its requests: propeller sets a
+    container's limits to its requests when the task gives none."""
+    if resources is None:
+        return []
+    entries = {}
+    for entry in list(resources.requests) + list(resources.limits):  # limits win
+        entries[entry.name] = entry.value
+    flags = []
+    from flytekit.models.task import Resources
+
+    if Resources.ResourceName.CPU in entries:
+        flags += ["--cpus", str(parse_cpu(entries[Resources.ResourceName.CPU]))]
+    if Resources.ResourceName.MEMORY in entries:
+        flags += ["--memory", str(parse_bytes(entries[Resources.ResourceName.MEMORY]))]
+    return flags
+
+
+def parse_cpu(value: str) -> float:
+    return float(value[:-1]) / 1000 if value.endswith("m") else float(value)
+
+
+def parse_bytes(value: str) -> int:
+    units = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "K": 10**3, "M": 10**6, "G": 10**9, "T": 10**12}
+    for suffix, factor in units.items():
+        if value.endswith(suffix):
+            return int(float(value[: -len(suffix)]) * factor)
+    return int(value)
+
+
+# --- What the package holds ----------------------------------------------------------------------
+
+RESOURCE_NAMES = {1: "cpu", 2: "gpu", 3: "memory", 4: "storage", 5: "ephemeral_storage"}
+
+
+def describe(package: Package) -> dict:
+    tasks = {}
+    for name, spec in package.tasks.items():
+        template = spec.template
+        container = template.container
+        resources = container.resources if container is not None else None
+        extended = template.extended_resources
+        tasks[name] = {
+            "image": container.image if container is not None else None,
+            "args": list(container.args) if container is not None else [],
+            "requests": {RESOURCE_NAMES[e.name]: e.value for e in (resources.requests if resources else [])},
+            "limits": {RESOURCE_NAMES[e.name]: e.value for e in (resources.limits if resources else [])},
+            "accelerator": extended.gpu_accelerator.device if extended is not None and extended.HasField("gpu_accelerator") else None,
+        }
+    launch_plans = {}
+    for name, plan in package.launch_plans.items():
+        parameters = plan.spec.default_inputs.parameters
+        launch_plans[name] = {
+            "defaults": {key: plain(p.default) for key, p in parameters.items() if p.default is not None},
+            "required": sorted(key for key, p in parameters.items() if p.default is None),
+        }
+    return {"tasks": tasks, "launch_plans": launch_plans, "code": package.code.name}
+
+
+# --- Local execution, for comparison -----------------------------------------------------------
+
+
+def run_locally(source: Path, workflow_name: str, given: dict[str, str]) -> dict:
+    import importlib
+
+    from flytekit import FlyteContextManager
+    from flytekit.core.type_engine import TypeEngine
+
+    sys.path.insert(0, str(source.resolve()))
+    module_name, attribute = workflow_name.rsplit(".", 1)
+    workflow = getattr(importlib.import_module(module_name), attribute)
+    types = workflow.python_interface.inputs
+    kwargs = {}
+    for name, value in given.items():
+        kwargs[name] = value if types[name] not in (int, float, bool) else json.loads(value)
+    result = workflow(**kwargs)
+    names = list(workflow.python_interface.outputs)
+    values = [result] if len(names) == 1 else list(result)
+    ctx = FlyteContextManager.current_context()
+    outputs = {}
+    for name, value in zip(names, values):
+        python_type = workflow.python_interface.outputs[name]
+        literal = TypeEngine.to_literal(ctx, value, python_type, TypeEngine.to_literal_type(python_type))
+        outputs[name] = plain(literal)
+    return {"outputs": outputs}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["pods", "local", "inspect"])
+    parser.add_argument("--workflow", help="e.g. workflows.full.full")
+    parser.add_argument("--input", action="append", default=[], help="NAME=VALUE (a file path, or JSON)")
+    parser.add_argument("--package", type=Path)
+    parser.add_argument("--store", type=Path)
+    parser.add_argument("--execution", default="pod-run")
+    parser.add_argument("--source", type=Path, default=Path("src"))
+    arguments = parser.parse_args()
+    given = dict(item.split("=", 1) for item in arguments.input)
+    try:
+        if arguments.mode == "local":
+            print(json.dumps(run_locally(arguments.source, arguments.workflow, given)))
+            return 0
+        if arguments.mode == "inspect":
+            with tempfile.TemporaryDirectory() as folder:
+                print(json.dumps(describe(Package(arguments.package, Path(folder)))))
+            return 0
+        store = arguments.store.resolve()
+        store.mkdir(parents=True, exist_ok=True)
+        store.chmod(0o755)  # the pods' user reads the code and inputs (a temp folder may be 0700)
+        package = Package(arguments.package, store / "package")
+        execution = Execution(package, store, arguments.execution)
+        started = time.monotonic()
+        outputs = execution.launch(arguments.workflow, given)
+        print(
+            json.dumps(
+                {
+                    "tasks": execution.tasks,
+                    "seconds": round(time.monotonic() - started, 2),
+                    "code": str(execution.code),
+                    "outputs": {name: plain(value) for name, value in outputs.items()},
+                }
+            )
+        )
+        return 0
+    except PodError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

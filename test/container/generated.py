@@ -1,0 +1,104 @@
+"""A project generated through the bin, as a user makes one, and the commands the container suite
+runs in it: its make targets, its Python (the project's own .venv, which has flytekit), and
+flyte_pod.py, the pod runner."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine import ENV_OVERRIDES
+
+# test/conftest.py holds where the repository, its Node and its bin are; pytest imports every
+# conftest.py under the one name "conftest", so load it under a name of its own.
+_spec = importlib.util.spec_from_file_location("fp_shared_container", Path(__file__).resolve().parents[1] / "conftest.py")
+assert _spec and _spec.loader
+_shared = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_shared)
+ROOT: Path = _shared.ROOT
+BIN: Path = _shared.BIN
+NODE: str = _shared.NODE
+
+POD_RUNNER = Path(__file__).resolve().parent / "flyte_pod.py"
+SAMPLE = "data/01_raw/breast_cancer.csv"
+
+
+def user_env() -> dict[str, str]:
+    """A user's shell: .ci/setup's tools on PATH, no outer virtualenv, the venv inside the project,
+    no replay of Flyte's local cache, a git identity, the builder the engine uses."""
+    env = {key: value for key, value in _shared.tool_env().items() if key != "VIRTUAL_ENV"}
+    env.update(
+        PIPENV_VENV_IN_PROJECT="1",
+        PIPENV_YES="1",
+        PIPENV_NOSPIN="1",
+        FLYTE_LOCAL_CACHE_ENABLED="false",
+        GIT_AUTHOR_NAME="Test",
+        GIT_AUTHOR_EMAIL="test@example.com",
+        GIT_COMMITTER_NAME="Test",
+        GIT_COMMITTER_EMAIL="test@example.com",
+        **ENV_OVERRIDES,
+    )
+    return env
+
+
+class CommandFailed(AssertionError):
+    pass
+
+
+@dataclass
+class Project:
+    path: Path
+    env: dict[str, str]
+
+    @classmethod
+    def generate(cls, workspace: Path, *flags: str, timeout: float = 900) -> "Project":
+        """`flyte-pipeline new "Churn Model" --defaults FLAGS` (installing unless --skip-install),
+        then a first commit, as the version is derived from git."""
+        env = user_env()
+        run([NODE, str(BIN), "new", "Churn Model", "--defaults", *flags], cwd=workspace, env=env, timeout=timeout)
+        project = cls(workspace / "churn-model", env)
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "generated"]):
+            project.run("git", *args)
+        return project
+
+    def run(self, *args: str, timeout: float = 900, check: bool = True, **env: str) -> subprocess.CompletedProcess[str]:
+        return run(list(args), cwd=self.path, env={**self.env, **env}, timeout=timeout, check=check)
+
+    def make(self, *args: str, timeout: float = 900, **variables: str) -> subprocess.CompletedProcess[str]:
+        return self.run("make", *args, *(f"{key}={value}" for key, value in variables.items()), timeout=timeout)
+
+    def variable(self, name: str, **variables: str) -> str:
+        return self.make("-s", f"print-{name}", **variables).stdout.strip()
+
+    @property
+    def python(self) -> str:
+        return str(self.path / ".venv" / "bin" / "python")
+
+    def pods(self, store: Path, workflow: str = "workflows.full.full", **inputs: str) -> dict:
+        """Every task of WORKFLOW from dist/flyte-package.tgz, each in its own container."""
+        given = [f"--input={name}={value}" for name, value in inputs.items()]
+        args = ["pods", "--package", "dist/flyte-package.tgz", "--workflow", workflow, "--store", str(store), *given]
+        return json.loads(self.run(self.python, str(POD_RUNNER), *args, timeout=1800).stdout)
+
+    def inspect(self) -> dict:
+        """What dist/flyte-package.tgz holds: each task's image, args and resources, each launch
+        plan's defaults (see flyte_pod.py inspect)."""
+        args = ["inspect", "--package", "dist/flyte-package.tgz"]
+        return json.loads(self.run(self.python, str(POD_RUNNER), *args).stdout)
+
+    def local(self, workflow: str = "workflows.full.full", **inputs: str) -> dict:
+        """The same workflow run locally (flytekit's local execution, as `pyflyte run` does)."""
+        given = [f"--input={name}={value}" for name, value in inputs.items()]
+        return json.loads(self.run(self.python, str(POD_RUNNER), "local", "--workflow", workflow, *given).stdout)
+
+
+def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Runs a command; a failure names it and shows the end of its output."""
+    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    if check and proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
+        raise CommandFailed(f"{' '.join(args)} exited {proc.returncode} in {cwd}:\n{tail}")
+    return proc

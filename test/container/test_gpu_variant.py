@@ -1,0 +1,46 @@
+"""The GPU variant (--gpu) as far as this machine can take it. Its image starts FROM an NVIDIA CUDA
+base that cannot be pulled here (no Docker Hub, no GPU), so it is not built: what is proven is that
+its Dockerfile lints clean, prepares the same code folder for the same user as the CPU image, and
+that its package asks Flyte for the GPU (train_model: gpu=1 requested and limited, a T4).
+"""
+
+from __future__ import annotations
+
+import pytest
+from generated import Project, run
+
+
+@pytest.fixture(scope="module")
+def gpu_project(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    # uv installs in seconds; the dependency manager changes nothing GPU-related.
+    return Project.generate(tmp_path_factory.mktemp("gpu"), "--gpu", "--dependency-manager", "uv")
+
+
+@pytest.fixture(scope="module")
+def gpu_package(gpu_project: Project) -> dict:
+    gpu_project.make("package")
+    return gpu_project.inspect()
+
+
+def test_the_cuda_dockerfile_lints_clean_and_prepares_the_code_dir(gpu_project: Project) -> None:
+    lint = run(["hadolint", "Dockerfile"], cwd=gpu_project.path, env=gpu_project.env, timeout=60, check=False)
+    assert (lint.returncode, lint.stdout + lint.stderr) == (0, "")
+    dockerfile = (gpu_project.path / "Dockerfile").read_text()
+    assert "\nFROM nvidia/cuda:" in dockerfile
+    code_dir = gpu_project.variable("CODE_DIR")
+    assert code_dir == "/home/flyte/app"
+    assert f"install --directory --owner 10001 --group 10001 {code_dir}" in dockerfile
+    assert dockerfile.rstrip().endswith(f"WORKDIR {code_dir}\nUSER 10001:10001")
+    assert "PYTHONPATH" not in dockerfile
+
+
+def test_the_package_asks_for_one_t4_for_training_only(gpu_project: Project, gpu_package: dict) -> None:
+    gpu_tasks = {name: task for name, task in gpu_package["tasks"].items() if "gpu" in task["requests"] or "gpu" in task["limits"]}
+    assert list(gpu_tasks) == ["tasks.train_model.train_model_task"]
+    train = gpu_tasks["tasks.train_model.train_model_task"]
+    assert train["requests"]["gpu"] == "1" and train["limits"]["gpu"] == "1"
+    assert train["accelerator"] == "nvidia-tesla-t4"
+    code_dir = gpu_project.variable("CODE_DIR")
+    for task in gpu_package["tasks"].values():
+        assert task["args"][task["args"].index("--dest-dir") + 1] == code_dir
+        assert task["image"] == gpu_project.variable("IMAGE")
