@@ -1,30 +1,66 @@
 """A task's cache version follows its code and the project code it uses, only."""
 
-import shutil
 from pathlib import Path
 
 import pytest
+from flytekit.core.cache import VersionParameters
 
 from tasks import code_version
+from tasks.train_model import train_model_task
 
-SOURCE = Path(__file__).resolve().parent.parent / "src"
-TASKS = {
-    "process_raw_data": "process_raw_data_task",
-    "generate_model_input": "generate_model_input_task",
-    "train_model": "train_model_task",
-    "generate_model_output": "generate_model_output_task",
-    "evaluate": "evaluate_task",
-    "reporting": "reporting_task",
+# A small project of three tasks: one uses a helper, two imports the helpers module.
+SOURCES = {
+    "tasks/__init__.py": "",
+    "tasks/helpers.py": '''"""Helpers."""
+
+SCALE = 2
+
+
+def double(x):
+    """Twice x."""
+    return x * SCALE
+
+
+def other(x):
+    return x
+''',
+    "tasks/one.py": '''from flytekit import Resources
+
+from tasks.helpers import double
+from tasks.settings import pipeline_task
+
+
+@pipeline_task(requests=Resources(cpu="1"))
+def one_task(x: int) -> int:
+    """One step."""
+    return double(x) + 1
+''',
+    "tasks/two.py": """from tasks import helpers
+from tasks.settings import pipeline_task
+
+
+@pipeline_task
+def two_task(x: int) -> int:
+    return helpers.other(x)
+""",
+    "tasks/three.py": """from tasks.settings import pipeline_task
+
+
+@pipeline_task
+def three_task(x: int) -> int:
+    return x
+""",
 }
 
 
 @pytest.fixture
 def source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of src/ that code_version reads instead of the real one."""
-    copy = tmp_path / "src"
-    shutil.copytree(SOURCE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-    monkeypatch.setattr(code_version, "SOURCE_ROOT", copy)
-    return copy
+    """The small project's src/, which code_version reads instead of the real one."""
+    for name, text in SOURCES.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    monkeypatch.setattr(code_version, "SOURCE_ROOT", tmp_path)
+    return tmp_path
 
 
 def versions() -> dict[str, str]:
@@ -32,70 +68,62 @@ def versions() -> dict[str, str]:
         cached.cache_clear()
     code_version.module_tree.cache_clear()
     return {
-        step: "".join(sorted(code_version.code_used_by(f"tasks.{step}", task)))
-        for step, task in TASKS.items()
+        task: "".join(
+            sorted(code_version.code_used_by(f"tasks.{task}", f"{task}_task"))
+        )
+        for task in ("one", "two", "three")
     }
 
 
-def edit(source: Path, module: str, old: str, new: str) -> None:
-    path = source / "tasks" / f"{module}.py"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new))
+def edit(source: Path, name: str, old: str, new: str) -> None:
+    path = source / "tasks" / name
+    assert old in path.read_text()
+    path.write_text(path.read_text().replace(old, new))
 
 
-def changed(before: dict[str, str]) -> set[str]:
+def changed_by(source: Path, *edits: tuple[str, str, str]) -> set[str]:
+    before = versions()
+    for name, old, new in edits:
+        edit(source, name, old, new)
     after = versions()
-    return {step for step in TASKS if after[step] != before[step]}
+    return {task for task in before if after[task] != before[task]}
 
 
 def test_editing_a_task_changes_its_version_only(source: Path):
-    before = versions()
-    edit(source, "evaluate", "samples=len(predictions)", "samples=len(predictions) + 0")
-    assert changed(before) == {"evaluate"}
+    assert changed_by(source, ("one.py", "double(x) + 1", "double(x) + 2")) == {"one"}
 
 
-def test_editing_a_helper_changes_the_version_of_each_task_using_it(source: Path):
-    before = versions()
-    edit(source, "train_model", "max_iter=1000", "max_iter=2000")
-    assert changed(before) == {"train_model"}
-    before = versions()
-    edit(source, "train_model", ".drop(columns=[TARGET_COLUMN])", ".drop(columns=[])")
-    # split_features is used by train_model and, through predict, generate_model_output.
-    assert changed(before) == {"train_model", "generate_model_output"}
+def test_editing_a_helper_changes_the_tasks_that_use_it(source: Path):
+    edit_double = ("helpers.py", "return x * SCALE", "return x * SCALE * 1")
+    # two imports the whole helpers module, so any change in it counts for two.
+    assert changed_by(source, edit_double) == {"one", "two"}
+    assert changed_by(source, ("helpers.py", "SCALE = 2", "SCALE = 3")) == {
+        "one",
+        "two",
+    }
 
 
-def test_editing_a_constant_changes_the_tasks_that_read_it(source: Path):
-    before = versions()
-    edit(source, "process_raw_data", 'POSITIVE_LABEL = "M"', 'POSITIVE_LABEL = "B"')
-    assert changed(before) == {"process_raw_data", "reporting"}
-
-
-def test_docstrings_comments_layout_and_resources_change_nothing(source: Path):
-    before = versions()
-    edit(source, "train_model", '"""Return the best model', '"""Return the model')
-    edit(
-        source,
-        "evaluate",
-        "\ndef compute_metrics(",
-        "\n# A comment.\ndef compute_metrics(",
+def test_docstrings_comments_layout_resources_and_new_files_change_nothing(source):
+    assert (
+        changed_by(
+            source,
+            ("one.py", '"""One step."""', '"""The first step."""  # a comment'),
+            ("helpers.py", "def double(x):", "def double(\n    x,\n):"),
+            ("one.py", 'Resources(cpu="1")', 'Resources(cpu="4", mem="8Gi")'),
+            ("three.py", "return x", "return (x)"),
+        )
+        == set()
     )
-    edit(source, "reporting", "enable_deck=True,", "enable_deck=True,  # the report")
-    edit(source, "settings", 'mem="1Gi"', 'mem="2Gi"')
-    (source / "workflows" / "another.py").write_text("X = 1\n")
-    assert changed(before) == set()
+    (source / "tasks" / "four.py").write_text("X = 1\n")
+    assert changed_by(source) == set()
 
 
-def test_the_salt_keeps_projects_apart():
-    from flytekit.core.cache import VersionParameters
-
-    from tasks.train_model import train_model_task
-
+def test_every_task_of_this_project_has_a_version_from_its_code():
     params = VersionParameters(func=train_model_task.task_function)
     policy = code_version.CodeVersion()
-    assert policy.get_version("one-project", params) != policy.get_version(
-        "another-project", params
-    )
-    assert policy.get_version("one-project", params) == policy.get_version(
-        "one-project", params
-    )
+    version = policy.get_version("a-project", params)
+    assert version == policy.get_version("a-project", params)
+    # The project's name salts it: two projects never share a cache entry.
+    assert version != policy.get_version("another-project", params)
+    code = code_version.code_used_by("tasks.train_model", "train_model_task")
+    assert any(part.startswith("tasks.train_model.fit_model=") for part in code)

@@ -78,8 +78,9 @@ def resolve(module: str, name: str) -> tuple[str, str, ast.AST]:
         relative = "." * node.level + (node.module or "")
         source = importlib.util.resolve_name(relative, package)
         original = next(a.name for a in node.names if (a.asname or a.name) == name)
-        if module_file(f"{source}.{original}") is not None:  # from tasks import layers
-            return source, original, module_tree(f"{source}.{original}")
+        submodule = f"{source}.{original}"
+        if module_file(submodule) is not None:  # from tasks import layers: all of it
+            return submodule, "*", module_tree(submodule)
         if module_file(source) is None or original not in definitions(source):
             break
         module, name, node = source, original, definitions(source)[original]

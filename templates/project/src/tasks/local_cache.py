@@ -12,6 +12,7 @@ from typing import Optional
 from flyteidl.core.literals_pb2 import Literal, LiteralMap
 from flytekit.configuration import LocalConfig
 from flytekit.core.local_cache import CACHE_LOCATION
+from google.protobuf.message import DecodeError
 
 
 def forget_other_contents(path: Path, content_hash: Optional[str]) -> int:
@@ -36,10 +37,10 @@ def forget(is_stale: Callable[[str, Optional[str]], bool]) -> int:
     dropped = 0
     with Cache(str(location)) as cache:
         for key in list(cache.iterkeys()):
-            value = cache.get(key)
-            if not isinstance(value, bytes):
+            try:
+                outputs = LiteralMap.FromString(cache.get(key)).literals.values()
+            except (TypeError, DecodeError):  # not an entry this flytekit wrote
                 continue
-            outputs = LiteralMap.FromString(value).literals.values()
             if any(is_stale(uri, hash) for uri, hash in files_in(outputs)):
                 cache.delete(key)
                 dropped += 1
