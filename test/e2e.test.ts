@@ -90,7 +90,7 @@ describe('a project generated with --defaults', () => {
     expect(image).toBeDefined();
     expect(result.stdout).toContain(`docker push ${image}`);
     expect(result.stdout).toContain('docker login --username AWS --password-stdin 210987654321.dkr.ecr.eu-west-1.amazonaws.com');
-    expect(result.stdout).toMatch(new RegExp(`pyflyte register --project churn-model --domain development --image ${image} --version \\S+ --copy auto src/workflows`));
+    expect(result.stdout).toMatch(new RegExp(`pyflyte register --project churn-model --domain development --image ${image} --version \\S+ --copy auto --destination-dir /home/flyte/app src/workflows`));
   });
 
   it('is formatted and lint-free as generated: black --check, flake8', async () => {
@@ -196,7 +196,7 @@ describe('the remote loop', () => {
     expect(fresh.version).toMatch(/^[0-9a-f]{12}$/);
     expect(fresh.steps[0].command).toEqual(['docker', 'build', '--platform', 'linux/amd64', '--tag', fresh.image, '.']);
     expect(fresh.steps[1].command).toEqual(['docker', 'push', fresh.image]);
-    expect(fresh.steps[2].command).toEqual(['pyflyte', 'register', '--project', 'churn-model', '--domain', 'development', '--image', fresh.image, '--version', fresh.version, '--copy', 'auto', 'src/workflows']);
+    expect(fresh.steps[2].command).toEqual(['pyflyte', 'register', '--project', 'churn-model', '--domain', 'development', '--image', fresh.image, '--version', fresh.version, '--copy', 'auto', '--destination-dir', '/home/flyte/app', 'src/workflows']);
     expect(fresh.steps[3].reason).toBe(`launch plan workflows.full.full @ ${fresh.version} with {"raw_data": "data/01_raw/breast_cancer.csv"}`);
 
     await ecr.send(new PutImageCommand({ repositoryName: 'churn-model', imageTag: fresh.tag, imageManifest: FAKE_MANIFEST }));
