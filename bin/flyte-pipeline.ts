@@ -1,134 +1,31 @@
 #!/usr/bin/env node
 /**
- * `flyte-pipeline new|init|workflow|upgrade …`: runs this package's generators through
- * yeoman-environment, so it works as root and without a global `yo`.
+ * The `flyte-pipeline` command's entry. It checks the Node version before anything else is loaded:
+ * a dependency imported on an older Node fails deep inside itself (`TEXT_ENCODINGS.union is not a
+ * function`), so this file imports nothing statically and loads the command only once Node is recent.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createEnv } from 'yeoman-environment';
-import { APP_FLAGS, UPGRADE_FLAGS } from '../generators/app/index.js';
-import { INIT_GENERATOR_FLAGS } from '../generators/init/index.js';
-import { WORKFLOW_FLAGS } from '../generators/workflow/index.js';
-import { UserError } from '../generators/lib/errors.js';
-import { generatorVersion } from '../generators/lib/context.js';
-import { QUESTIONS, flagHelp, flagOf } from '../generators/lib/questions.js';
+const NEEDED = [22, 18];
+const [major, minor] = process.versions.node.split('.').map(Number);
 
-const GENERATORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
-
-interface Command {
-  generator: string;
-  summary: string;
-  usage: string;
-  /** Every flag the command takes, with its help: a typo is an error rather than silently ignored. */
-  flags: Record<string, string>;
-  /** Arguments the command adds for its generator. */
-  extraArgs?: readonly string[];
+if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
+  console.error(
+    `error: flyte-pipeline needs Node.js >= ${NEEDED.join('.')} but this is Node.js ${process.versions.node} (${process.execPath}); ` +
+      'install Node 22 (`nvm install 22`, or https://nodejs.org/en/download) and run it again',
+  );
+  process.exitCode = 1;
+} else if (!cwdExists()) {
+  console.error('error: the current folder no longer exists (it was deleted or moved)\n  fix: cd to an existing folder, then run the command again');
+  process.exitCode = 1;
+} else {
+  void import('./cli.js');
 }
 
-const COMMON_FLAGS = ['help'];
-
-const describe = (specs: Record<string, { description: string }>): Record<string, string> =>
-  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.description]));
-
-/** One flag per question: `--aws-region VALUE`, or `--gpu` / `--no-gpu` for a yes/no question. */
-const QUESTION_FLAGS: Record<string, string> = Object.fromEntries(QUESTIONS.map((question) => [flagOf(question.name), flagHelp(question)]));
-
-const COMMANDS: Record<string, Command> = {
-  new: {
-    generator: 'app',
-    summary: 'generate a new Flyte pipeline project into ./<slug>/',
-    usage: 'flyte-pipeline new [NAME] [flags]',
-    flags: { ...QUESTION_FLAGS, ...describe(APP_FLAGS) },
-  },
-  upgrade: {
-    generator: 'app',
-    summary: 'inside a project: bring it to the current template, keeping your edits (three-way merge)',
-    usage: 'flyte-pipeline upgrade [--dry-run] [flags changing an answer]',
-    flags: { ...QUESTION_FLAGS, 'dry-run': UPGRADE_FLAGS['dry-run'].description },
-    extraArgs: ['--upgrade'],
-  },
-  workflow: {
-    generator: 'workflow',
-    summary: 'inside a project: add a step (task + workflow + test); --after STEP wires it into full',
-    usage: 'flyte-pipeline workflow NAME [--after STEP]',
-    flags: describe(WORKFLOW_FLAGS),
-  },
-  init: {
-    generator: 'init',
-    summary: 'inside a project: create its ECR repository and Flyte project (safe to run twice)',
-    usage: 'flyte-pipeline init [--dry-run] [flags]',
-    flags: describe(INIT_GENERATOR_FLAGS),
-  },
-};
-
-function checkFlags(commandName: string, command: Command, args: string[]): void {
-  const known = new Set([...Object.keys(command.flags), ...COMMON_FLAGS]);
-  for (const arg of args) {
-    if (!arg.startsWith('--')) continue;
-    const name = arg.slice(2).split('=')[0].replace(/^no-/, '');
-    if (!known.has(name)) {
-      throw new UserError(`unknown flag ${arg.split('=')[0]} for \`flyte-pipeline ${commandName}\``, `run \`flyte-pipeline ${commandName} --help\` to list its flags`);
-    }
+/** A deleted working folder makes the first `process.cwd()` of any dependency throw: say so in one line instead. */
+function cwdExists(): boolean {
+  try {
+    process.cwd();
+    return true;
+  } catch {
+    return false;
   }
 }
-
-const USAGE = `usage: flyte-pipeline <command> [arguments] [flags]
-
-commands:
-${Object.entries(COMMANDS)
-  .map(([name, command]) => `  ${name.padEnd(10)}${command.summary}`)
-  .join('\n')}
-
-Run \`flyte-pipeline <command> --help\` for the flags of a command.`;
-
-/**
- * yeoman logs "✖ An error occured while running <task>" before rethrowing; we print the error
- * itself as cause + fix below, so the banner is noise to a user.
- */
-function quietTaskFailureBanner(log: { error: (...args: unknown[]) => unknown }): void {
-  const original = log.error.bind(log);
-  log.error = (...args: unknown[]) => (/^An error occured while running /.test(String(args[0])) ? log : original(...args));
-}
-
-async function main(argv: string[]): Promise<number> {
-  const [commandName, ...rest] = argv;
-  if (!commandName || commandName === '--help' || commandName === '-h') {
-    console.log(USAGE);
-    return commandName ? 0 : 2;
-  }
-  if (commandName === '--version') {
-    console.log(generatorVersion());
-    return 0;
-  }
-  const command = COMMANDS[commandName];
-  if (!command) throw new UserError(`unknown command "${commandName}"`, `use one of: ${Object.keys(COMMANDS).join(', ')}`);
-  if (rest.includes('--help') || rest.includes('-h')) {
-    const width = Math.max(...Object.keys(command.flags).map((flag) => flag.length)) + 4;
-    console.log(`usage: ${command.usage}\n\n${command.summary}\n\nflags:\n${Object.entries(command.flags)
-      .map(([flag, help]) => `  --${flag.padEnd(width)}${help}`)
-      .join('\n')}`);
-    return 0;
-  }
-  checkFlags(commandName, command, rest);
-  const env = createEnv();
-  quietTaskFailureBanner(env.adapter.log as unknown as { error: (...args: unknown[]) => unknown });
-  const namespace = `flyte-pipeline:${command.generator}`;
-  env.register(join(GENERATORS_DIR, command.generator, 'index.js'), { namespace });
-  await env.run([namespace, ...rest, ...(command.extraArgs ?? [])], { skipCache: true, force: rest.includes('--force') } as never);
-  return 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    if (error instanceof UserError) {
-      console.error(error.report);
-    } else {
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-      if (process.env.DEBUG) console.error(error);
-    }
-    process.exitCode = 1;
-  },
-);

@@ -7,9 +7,10 @@ import { lstatSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { execaSync } from 'execa';
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
-import { checkCommandLine, readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
+import { checkCommandLine, normalise, readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
 import { GENERATOR_NAME, generatorVersion, includeTemplate, templateContext, type TemplateContext } from '../lib/context.js';
 import { UserError } from '../lib/errors.js';
+import { INTERRUPTED_EXIT_CODE, interruptReport, isPromptClosed, type InterruptState } from '../lib/interrupt.js';
 import { QUESTIONS, flagHelp, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
 import { acquireLock, commitFiles, readProjectFile, writeNewFolder, type FileToWrite } from '../lib/safe-write.js';
@@ -66,6 +67,13 @@ export default class AppGenerator extends Generator {
   private readonly flags: Record<string, unknown>;
   /** `--ci=no` and the like, read strictly from the command line (yeoman's parser reads any `--ci=…` as yes). */
   private commandLineBooleans: Record<string, boolean> = {};
+  /** What a Ctrl-C would leave on disk, kept current task by task for the one line it prints. */
+  private readonly interrupt: InterruptState = { phase: 'interview', upgrade: false };
+  /** Ctrl-C outside a prompt (a prompt turns it into ExitPromptError): say what is on disk, exit 130. */
+  private readonly onSigint = (): void => {
+    process.stderr.write(`\n${interruptReport(this.interrupt)}\n`);
+    process.exit(INTERRUPTED_EXIT_CODE);
+  };
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     // customInstallTask: the install step is ours (pipenv); yeoman's npm install does not apply.
@@ -115,16 +123,26 @@ export default class AppGenerator extends Generator {
     const interactive = Boolean(process.stdin.isTTY) || Boolean(this.flags.askWithoutTty);
     if (!interactive) return undefined;
     return async (question, defaultValue) => {
-      if (question.boolean) {
-        const { value } = await this.prompt<{ value: boolean }>([{ type: 'confirm', name: 'value', message: question.message, default: Boolean(defaultValue) }]);
+      try {
+        if (question.boolean) {
+          const { value } = await this.prompt<{ value: boolean }>([{ type: 'confirm', name: 'value', message: question.message, default: Boolean(defaultValue) }]);
+          return value;
+        }
+        const { value } = await this.prompt<{ value: string }>([
+          question.choices
+            ? { type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: String(defaultValue) }
+            : // Checked as it will be stored (trimmed), so the prompt refuses exactly what resolveAnswers would.
+              { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: (input: string) => question.validate(String(normalise(question, input))) },
+        ]);
+        // The slug names the folder and is the default Flyte project and ECR repository: show it before those questions.
+        if (question.name === 'projectName') this.log(`  folder ./${slugify(String(normalise(question, value)))}/ (also the default Flyte project and ECR repository)`);
         return value;
+      } catch (error) {
+        // Ctrl-C at a prompt: nothing is on disk yet; one line, no stack trace, exit 130 (also under `yo`).
+        if (!isPromptClosed(error)) throw error;
+        process.stderr.write(`${interruptReport(this.interrupt)}\n`);
+        process.exit(INTERRUPTED_EXIT_CODE);
       }
-      const { value } = await this.prompt<{ value: string }>([
-        question.choices
-          ? { type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: String(defaultValue) }
-          : { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: question.validate },
-      ]);
-      return value;
     };
   }
 
@@ -134,6 +152,7 @@ export default class AppGenerator extends Generator {
   }
 
   initializing(): void {
+    process.on('SIGINT', this.onSigint);
     this._checkCommandLine();
     // Without a NAME, inside a generated project (or a folder of one), this is an upgrade. With a
     // NAME, the folders above are not even read (a broken .yo-rc.json up there is not this run's concern).
@@ -146,6 +165,7 @@ export default class AppGenerator extends Generator {
     }
     this.destinationRoot(projectRoot);
     this.previous = readProjectConfig(projectRoot);
+    Object.assign(this.interrupt, { upgrade: true, folder: projectRoot });
     this._refuseDowngrade(this.previous?.generatorVersion, YO_RC);
   }
 
@@ -215,14 +235,20 @@ export default class AppGenerator extends Generator {
     if (existing && readdirSync(target).length > 0 && !this.flags.force) {
       throw new UserError(`${target} exists and is not empty`, 'choose another project name, remove the folder, or pass --force to overwrite');
     }
+    // Before anything is written: the folder, Flyte project and ECR repository the name became.
+    this.log(`${this.answers.projectName} -> folder ./${slugify(this.answers.projectName)}/, Flyte project ${this.answers.flyteProject}, ECR repository ${this.answers.ecrRepository}`);
+    Object.assign(this.interrupt, { phase: 'ready', folder: target });
     this.destinationRoot(target);
   }
 
   writing(): void {
     const context = this.context;
     const files = renderFolder(this._templateDir(), { ...context }, (path) => includeTemplate(path, context));
+    const dryRun = Boolean(this.flags.dryRun ?? this.flags['dry-run']) && this.previous !== undefined;
+    if (!dryRun) Object.assign(this.interrupt, { phase: 'writing', folder: this.destinationRoot(), files, installCommand: this._skipInstall() ? undefined : context.installCommand });
     if (this.previous) {
       this._upgrade(files);
+      if (!dryRun) this.interrupt.phase = 'written';
       return;
     }
     const target = this.destinationRoot();
@@ -296,7 +322,10 @@ export default class AppGenerator extends Generator {
   }
 
   async install(): Promise<void> {
+    // writing() has put the files on disk by now.
+    if (this.interrupt.phase === 'writing') this.interrupt.phase = 'written';
     if (this._skipInstall() || this.previous) return;
+    this.interrupt.phase = 'installing';
     const { installCommand } = this.context;
     const [tool, ...args] = installCommand.split(' ');
     this.log.info(`Installing Python dependencies: ${installCommand} (a few minutes the first time)`);
@@ -312,14 +341,18 @@ export default class AppGenerator extends Generator {
   }
 
   async end(): Promise<void> {
+    if (this.interrupt.phase !== 'interview') this.interrupt.phase = 'written';
     if (this.previous) {
+      process.off('SIGINT', this.onSigint);
       this._endUpgrade();
       return;
     }
     if (this.flags.init) {
+      this.interrupt.phase = 'init';
       this.log.info('Creating the ECR repository and the Flyte project (flyte-pipeline init)');
       await runInit(this.destinationRoot(), {}, { log: (line) => console.log(line) });
     }
+    process.off('SIGINT', this.onSigint);
     const slug = slugify(this.answers.projectName);
     const steps = [
       `cd ${slug}`,

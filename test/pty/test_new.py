@@ -1,0 +1,168 @@
+"""`flyte-pipeline new` in a terminal: the interview as a person answers it (wrong answers
+refused at the prompt with the rule, then corrected), `--defaults`, and Ctrl-C at each stage.
+
+Before f958267 every one of these failed: the generator's `ask` getter ran as a yeoman task
+when stdin was a terminal (`Cannot read properties of undefined (reading 'boolean')` after the
+last question, `The "text" argument must be of type string` with --defaults), writing nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from terminal import Terminal, files_under, generate, stored_answers, tool_env
+
+# The line printed before anything is written: the slug, and the names made from it.
+SLUG_LINE = "Churn Model!! -> folder ./churn-model/, Flyte project churn-model, ECR repository churn-model"
+NO_STACK = re.compile(r"^\s+at .+:\d+", re.M)
+
+
+def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path) -> None:
+    term = Terminal.bin(["new", "--skip-install"], tmp_path)
+    term.answer("Project name", "???")
+    term.refused(r"(letter|digit)", "???", "Churn Model!!")
+    # The slug is shown as soon as the name is known, before the questions that default to it.
+    term.expect(r"folder \./churn-model/")
+    term.answer("Description", "Predicts which customers leave")
+    term.answer("Author", "Ada Lovelace")
+    term.answer("Author email", "ada")
+    term.refused(r"email", "ada", "ada@example.com")
+    term.select("Python version", down=1)  # 3.11 -> 3.12
+    term.answer("AWS account id", "42")
+    account_rule = term.refused(r"12 digits", "42", "210987654321")
+    term.answer("AWS region", "mars-north-1")
+    region_rule = term.refused(r"region", "mars-north-1", "eu-west-1")
+    term.answer("ECR repository name", "")  # the slug
+    term.answer("Flyte project id", "")  # the slug
+    term.select("Flyte domain", down=1)  # development -> staging
+    term.answer("Flyte admin endpoint", "dns:///flyte.example.com:443")
+    term.select("Dependency manager", down=1)  # pipenv -> uv
+    term.select("Formatter and linter", down=0)  # black-flake8
+    term.answer("Train on a GPU", "y")
+    term.answer("GitHub Actions CI", "n")
+    term.answer("pre-commit hooks", "")  # default: yes
+    term.expect("Done.")
+    assert term.finish() == 0, term.text()
+
+    text = term.text()
+    assert "42" in account_rule and "mars-north-1" in region_rule
+    # Shown before the first file is written.
+    assert text.index(SLUG_LINE) < text.index("create churn-model/")
+    project = tmp_path / "churn-model"
+    assert stored_answers(project) | {"generatorVersion": None} == {
+        "generatorVersion": None,
+        "projectName": "Churn Model!!",
+        "description": "Predicts which customers leave",
+        "author": "Ada Lovelace",
+        "email": "ada@example.com",
+        "pythonVersion": "3.12",
+        "awsAccountId": "210987654321",
+        "awsRegion": "eu-west-1",
+        "ecrRepository": "churn-model",
+        "flyteProject": "churn-model",
+        "flyteDomain": "staging",
+        "flyteEndpoint": "dns:///flyte.example.com:443",
+        "dependencyManager": "uv",
+        "linter": "black-flake8",
+        "gpu": True,
+        "ci": False,
+        "preCommit": True,
+    }
+    written = files_under(project)
+    assert {"Makefile", "run", "pyproject.toml", "src/workflows/full.py", ".pre-commit-config.yaml"} <= written.keys()
+    assert ".github/workflows/ci.yml" not in written and "Pipfile" not in written
+    assert os.stat(project / "run").st_mode & stat.S_IXUSR
+    assert "uv sync" in text  # the end message names the install it skipped
+
+
+def test_defaults_in_a_terminal(tmp_path: Path) -> None:
+    term = Terminal.bin(["new", "Churn Model!!", "--defaults", "--skip-install"], tmp_path)
+    assert term.finish() == 0, term.text()
+    text = term.text()
+    assert text.index(SLUG_LINE) < text.index("create churn-model/")
+    assert "cd churn-model" in text
+    assert stored_answers(tmp_path / "churn-model")["flyteProject"] == "churn-model"
+    assert (tmp_path / "churn-model" / "src" / "workflows" / "full.py").is_file()
+
+
+@pytest.mark.parametrize("question", ["Project name", "AWS region"])
+def test_ctrl_c_in_the_interview_writes_nothing(tmp_path: Path, question: str) -> None:
+    term = Terminal.bin(["new", "--skip-install"], tmp_path)
+    for asked, typed in [("Project name", "Churn Model"), ("Description", ""), ("Author", ""), ("Author email", "")]:
+        if asked == question:
+            break
+        term.answer(asked, typed)
+    if question == "AWS region":
+        term.select("Python version", down=0)
+        term.answer("AWS account id", "")
+    term.child.expect_exact(question)
+    term.interrupt()
+    assert term.finish() == 130, term.text()
+    after = term.text()[term.text().rindex(question):]
+    # One short line after the prompt, no stack trace, nothing on disk.
+    assert [line for line in after.splitlines()[1:] if line.strip()] == ["Cancelled: nothing was written."], after
+    assert not NO_STACK.search(term.text())
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def slow_pipenv(tmp_path: Path) -> dict[str, str]:
+    """A STAND-IN pipenv that says it started and then takes its time, as a real install does."""
+    folder = tmp_path / "stand-in-bin"
+    folder.mkdir()
+    pipenv = folder / "pipenv"
+    pipenv.write_text('#!/bin/sh\necho "stand-in pipenv: installing"\nexec sleep 60\n')
+    pipenv.chmod(0o755)
+    env = tool_env()
+    env["PATH"] = f"{folder}{os.pathsep}{env['PATH']}"
+    return env
+
+
+def test_ctrl_c_during_the_install_says_the_folder_is_written_and_how_to_finish(tmp_path: Path, slow_pipenv: dict[str, str]) -> None:
+    work = tmp_path / "work"
+    work.mkdir()
+    term = Terminal.bin(["new", "Churn Model!!", "--defaults"], work, env=slow_pipenv)
+    term.expect("stand-in pipenv: installing")
+    term.interrupt()
+    assert term.finish() == 130, term.text()
+    last = [line for line in term.text().splitlines() if line.strip()][-1]
+    assert last == (
+        "Interrupted during the install: ./churn-model/ is written, but its Python environment is not complete; "
+        "finish it with: cd churn-model && pipenv install --dev"
+    )
+    assert {"Makefile", "Pipfile", ".yo-rc.json"} <= files_under(work / "churn-model").keys()
+
+
+def test_ctrl_c_while_writing_states_what_is_on_disk(tmp_path: Path, slow_pipenv: dict[str, str]) -> None:
+    """Ctrl-C right after the slug line lands just before the files are written or while or after,
+    depending on the machine's speed. Whichever it is, the one line must say what is on disk."""
+    (tmp_path / "reference").mkdir()
+    reference = files_under(generate(tmp_path / "reference", "Churn Model!!"))
+    outcomes = []
+    for attempt, delay in enumerate([0.0, 0.03, 0.06]):
+        work = tmp_path / f"attempt-{attempt}"
+        work.mkdir()
+        term = Terminal.bin(["new", "Churn Model!!", "--defaults"], work, env=slow_pipenv)
+        term.expect(re.escape(SLUG_LINE))
+        time.sleep(delay)
+        term.interrupt()
+        assert term.finish() == 130, term.text()
+        line = [line for line in term.text().splitlines() if line.strip()][-1]
+        project = work / "churn-model"
+        on_disk = files_under(project) if project.exists() else {}
+        whole = all(on_disk.get(path) == contents for path, contents in reference.items())
+        if line == "Interrupted: nothing was written (./churn-model/ was not created).":
+            assert not project.exists()
+        elif line.startswith("Interrupted while writing: ./churn-model/ is incomplete, not usable; delete it"):
+            assert project.exists() and not whole
+        elif re.match(r"Interrupted( during the install)?: \./churn-model/ is written", line):
+            assert whole
+        else:
+            pytest.fail(f"unexpected report: {line!r}\n{term.text()}")
+        outcomes.append(line)
+    print("Ctrl-C after the slug line, at +0, +30, +60 ms:", *outcomes, sep="\n  ")
