@@ -11,12 +11,12 @@ import { checkCommandLine, normalise, readAnswersFile, resolveAnswers, type Ask,
 import { GENERATOR_NAME, generatorVersion, includeTemplate, templateContext, type TemplateContext } from '../lib/context.js';
 import { UserError } from '../lib/errors.js';
 import { INTERRUPTED_EXIT_CODE, interruptReport, isPromptClosed, type InterruptState } from '../lib/interrupt.js';
-import { QUESTIONS, flagHelp, flagOf, type Answers, type DefaultsSource } from '../lib/questions.js';
+import { QUESTIONS, flagHelp, flagOf, type Answers, type DefaultsSource, type Question } from '../lib/questions.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
 import { acquireLock, commitFiles, readProjectFile, writeNewFolder, type FileToWrite } from '../lib/safe-write.js';
 import { SNAPSHOT_MAX_BYTES, SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
 import { compareVersions, planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
-import { slugify } from '../lib/validators.js';
+import { slugify, type Validation } from '../lib/validators.js';
 import { runInit } from '../../scripts/init.js';
 import { YO_RC, findProjectRoot, readProjectConfig, type StoredConfig } from '../../scripts/project-config.js';
 
@@ -131,8 +131,7 @@ export default class AppGenerator extends Generator {
         const { value } = await this.prompt<{ value: string }>([
           question.choices
             ? { type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: String(defaultValue) }
-            : // Checked as it will be stored (trimmed), so the prompt refuses exactly what resolveAnswers would.
-              { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: (input: string) => question.validate(String(normalise(question, input))) },
+            : { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: (input: string) => this._validateAtPrompt(question, input) },
         ]);
         // The slug names the folder and is the default Flyte project and ECR repository: show it before those questions.
         if (question.name === 'projectName') this.log(`  folder ./${slugify(String(normalise(question, value)))}/ (also the default Flyte project and ECR repository)`);
@@ -144,6 +143,23 @@ export default class AppGenerator extends Generator {
         process.exit(INTERRUPTED_EXIT_CODE);
       }
     };
+  }
+
+  /**
+   * Checked as it will be stored (trimmed), so the prompt refuses what resolveAnswers would; a name
+   * whose folder is taken is refused here too, not after the fifteen questions that follow it.
+   */
+  private _validateAtPrompt(question: Question, input: string): Validation {
+    const value = String(normalise(question, input));
+    const valid = question.validate(value);
+    if (valid !== true || question.name !== 'projectName') return valid;
+    const slug = slugify(value);
+    const existing = lstatOrUndefined(join(this.destinationRoot(), slug));
+    if (existing && !existing.isDirectory()) return `./${slug} exists and is not a folder: choose another name`;
+    if (existing && readdirSync(join(this.destinationRoot(), slug)).length > 0 && !this.flags.force) {
+      return `./${slug}/ exists and is not empty: choose another name, or remove that folder (--force writes into it)`;
+    }
+    return true;
   }
 
   /** `--skip-install` on the command line, or `skipInstall` from a caller such as yeoman-test. */

@@ -27,7 +27,8 @@ _shared = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_shared)
 ROOT: Path = _shared.ROOT
 TOOLS: Path = _shared.TOOLS
-BIN: Path = _shared.BIN
+# FLYTE_PIPELINE_UNDER_TEST runs the suite against another build's bin (e.g. an older commit's).
+BIN: Path = Path(os.environ.get("FLYTE_PIPELINE_UNDER_TEST", _shared.BIN))
 NODE: str = _shared.NODE
 tool_env = _shared.tool_env
 

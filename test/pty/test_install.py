@@ -63,6 +63,18 @@ def test_yo_flyte_pipeline_as_a_user_from_the_packed_tarball(installed_user: Ins
     assert (project / "Makefile").stat().st_uid == installed_user.uid
 
 
+def test_ctrl_c_under_yo_is_one_line_and_writes_nothing(installed_user: InstalledUser, users_folder: Path) -> None:
+    command = installed_user.command("yo", "flyte-pipeline", "--skip-install")
+    term = Terminal(command[0], command[1:], users_folder)
+    term.answer("Project name", "Churn Model")
+    term.child.expect_exact("Description")
+    term.interrupt()
+    assert term.finish() == 130, term.text()
+    after = term.text()[term.text().rindex("Description"):]
+    assert [line for line in after.splitlines()[1:] if line.strip()] == ["Cancelled: nothing was written."], after
+    assert list(users_folder.iterdir()) == []
+
+
 def _readme_block(heading: str) -> list[str]:
     """The lines of the first ```bash block under a README heading."""
     section = (ROOT / "README.md").read_text().split(f"\n## {heading}\n", 1)[1]

@@ -23,8 +23,11 @@ NO_STACK = re.compile(r"^\s+at .+:\d+", re.M)
 
 
 def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path) -> None:
+    (tmp_path / "fraud").mkdir()
+    (tmp_path / "fraud" / "notes.txt").write_text("someone's work")
     term = Terminal.bin(["new", "--skip-install"], tmp_path)
-    term.answer("Project name", "???")
+    term.answer("Project name", "Fraud")
+    term.refused(r"fraud/ exists and is not empty", "Fraud", "???")
     term.refused(r"(letter|digit)", "???", "Churn Model!!")
     # The slug is shown as soon as the name is known, before the questions that default to it.
     term.expect(r"folder \./churn-model/")
