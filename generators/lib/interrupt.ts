@@ -29,8 +29,9 @@ export function isPromptClosed(error: unknown): boolean {
 }
 
 /**
- * Every file is on disk at its full size (yeoman writes them asynchronously, one by one), and so
- * are the answers and the upgrade base, written beside them.
+ * Every file is on disk at its full size, and so are the answers and the upgrade base written beside
+ * them. Looked at on disk rather than assumed, so the line stays true however the files are written
+ * (today in one step: a staging folder renamed into place).
  */
 function allWritten(folder: string, files: InterruptState['files']): boolean {
   const whole = (files ?? []).every(({ path, contents }) => {
