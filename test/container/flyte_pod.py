@@ -18,7 +18,11 @@ execution, and nothing more:
   container args' templates ({{.input}}, {{.outputPrefix}}, {{.rawOutputDataPrefix}}, ...) and runs
   the task's image with those args, as the image's user, with no network, the task's cpu and memory
   (limits, else requests, as propeller sets them), mounting DIR at the same path;
-- reads each task's outputs.pb (or error.pb) back.
+- reads each task's outputs.pb (or error.pb) back;
+- keeps a cache as Flyte's data catalog does, in DIR/catalog: a cacheable task (discoverable in its
+  metadata) whose cache version and inputs (hashed as datacatalog hashes them: a literal's `hash`,
+  when its type sets one, stands for its value) match an earlier execution's in the same DIR does
+  not run; its outputs are the earlier ones.
 It prints JSON: each task's node, name, seconds and log file, and the workflow's outputs.
 `local` runs the same workflow in-process (flytekit's local execution) and prints its outputs in
 the same JSON form, so the two can be compared. `inspect` prints what the package holds: each
@@ -27,6 +31,7 @@ task's image, args, resources and accelerator, each launch plan's defaults and r
 
 import argparse
 import glob
+import hashlib
 import json
 import os
 import re
@@ -231,6 +236,24 @@ class Execution:
 
     def run_task(self, task: TaskSpec, inputs: dict[str, lit.Literal], node_path: str) -> dict[str, lit.Literal]:
         template = task.template
+        cached = None
+        if template.metadata.discoverable:
+            cached = self.store / "catalog" / catalog_key(template, inputs) / "outputs.pb"
+            if cached.exists():
+                outputs = read_literal_map(cached)
+                self.tasks.append(
+                    {"node": node_path, "task": template.id.name, "cached": True, "seconds": 0, "log": None, "exit": 0,
+                     "outputs": {name: plain(value) for name, value in outputs.items()}}
+                )
+                return outputs
+        outputs = self.run_pod(task, inputs, node_path)
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_bytes(lit.LiteralMap(outputs).to_flyte_idl().SerializeToString())
+        return outputs
+
+    def run_pod(self, task: TaskSpec, inputs: dict[str, lit.Literal], node_path: str) -> dict[str, lit.Literal]:
+        template = task.template
         container = template.container
         if container is None:
             raise PodError(f"task {template.id.name} has no container: only container tasks are emulated")
@@ -289,7 +312,7 @@ class Execution:
             result = subprocess.run(docker, stdout=out, stderr=subprocess.STDOUT, check=False)
         seconds = time.monotonic() - started
         self.tasks.append(
-            {"node": node_path, "task": template.id.name, "seconds": round(seconds, 2), "log": str(log), "exit": result.returncode}
+            {"node": node_path, "task": template.id.name, "cached": False, "seconds": round(seconds, 2), "log": str(log), "exit": result.returncode}
         )
         errors = glob.glob(str(output_dir / "error*.pb"))
         if result.returncode != 0 or errors:
@@ -303,6 +326,27 @@ class Execution:
         outputs = read_literal_map(outputs_file)
         self.tasks[-1]["outputs"] = {name: plain(value) for name, value in outputs.items()}
         return outputs
+
+
+def catalog_key(template, inputs: dict[str, lit.Literal]) -> str:
+    """The task's identity, cache version and interface, and its inputs with every literal that
+    carries a hash reduced to that hash (as datacatalog keys an artifact)."""
+
+    def hashed(literal: lit.Literal) -> lit.Literal:
+        if literal.hash:
+            return lit.Literal(hash=literal.hash)
+        if literal.collection is not None:
+            return lit.Literal(collection=lit.LiteralCollection([hashed(item) for item in literal.collection.literals]))
+        if literal.map is not None:
+            return lit.Literal(map=lit.LiteralMap({key: hashed(value) for key, value in literal.map.literals.items()}))
+        return literal
+
+    digest = hashlib.sha256()
+    digest.update(f"{template.id.name}\0{template.metadata.discovery_version}\0".encode())
+    digest.update(template.interface.to_flyte_idl().SerializeToString(deterministic=True))
+    reduced = lit.LiteralMap({name: hashed(value) for name, value in inputs.items()})
+    digest.update(reduced.to_flyte_idl().SerializeToString(deterministic=True))
+    return digest.hexdigest()
 
 
 def resource_flags(resources) -> list[str]:
@@ -414,7 +458,7 @@ def main() -> int:
         store = arguments.store.resolve()
         store.mkdir(parents=True, exist_ok=True)
         store.chmod(0o755)  # the pods' user reads the code and inputs (a temp folder may be 0700)
-        package = Package(arguments.package, store / "package")
+        package = Package(arguments.package, store / "packages" / arguments.execution)
         execution = Execution(package, store, arguments.execution)
         started = time.monotonic()
         outputs = execution.launch(arguments.workflow, given)
@@ -424,6 +468,7 @@ def main() -> int:
                     "tasks": execution.tasks,
                     "seconds": round(time.monotonic() - started, 2),
                     "code": str(execution.code),
+                    "store": str(store),
                     "outputs": {name: plain(value) for name, value in outputs.items()},
                 }
             )

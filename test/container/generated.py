@@ -4,6 +4,7 @@ flyte_pod.py, the pod runner."""
 
 from __future__ import annotations
 
+import ast
 import importlib.util
 import json
 import subprocess
@@ -77,10 +78,12 @@ class Project:
     def python(self) -> str:
         return str(self.path / ".venv" / "bin" / "python")
 
-    def pods(self, store: Path, workflow: str = "workflows.full.full", **inputs: str) -> dict:
-        """Every task of WORKFLOW from dist/flyte-package.tgz, each in its own container."""
+    def pods(self, store: Path, execution: str = "first", workflow: str = "workflows.full.full", **inputs: str) -> dict:
+        """Every task of WORKFLOW from dist/flyte-package.tgz, each in its own container, unless
+        an earlier execution in STORE cached its outputs (see flyte_pod.py)."""
         given = [f"--input={name}={value}" for name, value in inputs.items()]
-        args = ["pods", "--package", "dist/flyte-package.tgz", "--workflow", workflow, "--store", str(store), *given]
+        args = ["pods", "--package", "dist/flyte-package.tgz", "--workflow", workflow, "--store", str(store)]
+        args += ["--execution", execution, *given]
         return json.loads(self.run(self.python, str(POD_RUNNER), *args, timeout=1800).stdout)
 
     def inspect(self) -> dict:
@@ -102,3 +105,15 @@ def run(args: list[str], cwd: Path, env: dict[str, str], timeout: float, check: 
         tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
         raise CommandFailed(f"{' '.join(args)} exited {proc.returncode} in {cwd}:\n{tail}")
     return proc
+
+
+def insert_into_function(source: Path, function: str, statement: str) -> None:
+    """Adds STATEMENT as the first statement of FUNCTION (after its docstring): a change to a
+    task's own code, which its cache version follows."""
+    text = source.read_text()
+    node = next(n for n in ast.walk(ast.parse(text)) if isinstance(n, ast.FunctionDef) and n.name == function)
+    has_docstring = isinstance(node.body[0], ast.Expr) and isinstance(getattr(node.body[0], "value", None), ast.Constant)
+    first = node.body[1] if has_docstring and len(node.body) > 1 else node.body[0]
+    lines = text.splitlines(keepends=True)
+    lines.insert(first.lineno - 1, " " * first.col_offset + statement + "\n")
+    source.write_text("".join(lines))

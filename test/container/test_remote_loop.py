@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 from engine import docker
-from generated import SAMPLE, Project
+from generated import SAMPLE, Project, insert_into_function
 
 VARIANTS = {"pipenv": (), "uv": ("--dependency-manager", "uv")}
 FULL = "workflows.full.full"
@@ -105,11 +105,6 @@ def uris(tree) -> list[str]:
     if isinstance(tree, list):
         return [u for value in tree for u in uris(value)]
     return []
-
-
-def task_module(task: dict) -> str:
-    args = task["args"]
-    return args[args.index("task-module") + 1]
 
 
 def test_make_build_builds_the_generated_dockerfile(variant: Variant) -> None:
@@ -199,20 +194,21 @@ def test_every_task_of_full_runs_in_its_image_and_matches_a_local_run(variant: V
     assert pod_values == pytest.approx(local_values, rel=1e-9)
 
 
-def test_a_code_only_change_builds_nothing_and_reaches_the_pod(variant: Variant, package: dict, first_run: dict, tmp_path_factory: pytest.TempPathFactory) -> None:
+def test_a_code_only_change_builds_nothing_and_reaches_the_pod(variant: Variant, package: dict, first_run: dict) -> None:
     project = variant.project
     before = {
         "tag": project.variable("IMAGE", REGISTRY=variant.registry),
         "version": project.variable("VERSION"),
         "image": docker("image", "inspect", "--format", "{{.Id}} {{.Created}}", variant.image).stdout.strip(),
     }
-    # The code of the last task changes: its module now says so when a pod imports it.
+    # The last task's function changes: it now says so when a pod runs it.
     last = first_run["tasks"][-1]
-    module = task_module(package["tasks"][last["task"]])
+    args = package["tasks"][last["task"]]["args"]
+    module, function = args[args.index("task-module") + 1], args[args.index("task-name") + 1]
     source = project.path / "src" / (module.replace(".", "/") + ".py")
     marker = f"code change {uuid.uuid4().hex[:12]}"
     original = source.read_text()
-    source.write_text(original + f'\nprint("{marker}")\n')
+    insert_into_function(source, function, f'print("{marker}")')
     try:
         build = project.make("build", REGISTRY=variant.registry)
         assert f"build: skipped, {before['tag']} is already built" in build.stdout
@@ -223,12 +219,16 @@ def test_a_code_only_change_builds_nothing_and_reaches_the_pod(variant: Variant,
 
         project.make("package", REGISTRY=variant.registry)
         assert project.inspect()["code"] != package["code"], "the package carries the new code"
-        run = project.pods(tmp_path_factory.mktemp(f"store-{variant.name}-changed"), raw_data=SAMPLE)
+        # A second execution next to the first, as on a cluster whose cache holds the first one.
+        run = project.pods(Path(first_run["store"]), execution="changed", raw_data=SAMPLE)
         changed = next(task for task in run["tasks"] if task["task"] == last["task"])
+        assert not changed["cached"], "the changed task misses the cache"
         assert marker in Path(changed["log"]).read_text()
         assert marker not in Path(last["log"]).read_text()
+        # Nothing else changed, so nothing else ran: the earlier outputs were served from the cache.
+        assert [task["task"] for task in run["tasks"] if not task["cached"]] == [last["task"]]
         assert values(run["outputs"]) == pytest.approx(values(first_run["outputs"]), rel=1e-9)
-        # The pods ran the image built before the change: the same id, made at the same time.
+        # The pod ran in the image built before the change: the same id, made at the same time.
         assert docker("image", "inspect", "--format", "{{.Id}} {{.Created}}", variant.image).stdout.strip() == before["image"]
     finally:
         source.write_text(original)
