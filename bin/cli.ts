@@ -3,20 +3,14 @@
  * yeoman-environment, so it works as root and without a global `yo`. Loaded by
  * bin/flyte-pipeline.ts once the Node version is known to be recent enough.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { createEnv } from 'yeoman-environment';
-import { APP_FLAGS, UPGRADE_FLAGS } from '../generators/app/index.js';
-import { INIT_GENERATOR_FLAGS } from '../generators/init/index.js';
-import { WORKFLOW_FLAGS } from '../generators/workflow/index.js';
+import type { GeneratorName } from './run.js';
+import { APP_FLAGS, INIT_GENERATOR_FLAGS, UPGRADE_FLAGS, WORKFLOW_FLAGS } from '../generators/lib/flags.js';
 import { UserError } from '../generators/lib/errors.js';
 import { generatorVersion } from '../generators/lib/context.js';
 import { QUESTIONS, flagHelp, flagOf } from '../generators/lib/questions.js';
 
-const GENERATORS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'generators');
-
 interface Command {
-  generator: string;
+  generator: GeneratorName;
   summary: string;
   usage: string;
   /** Every flag the command takes, with its help: a typo is an error rather than silently ignored. */
@@ -83,15 +77,6 @@ ${Object.entries(COMMANDS)
 
 Run \`flyte-pipeline <command> --help\` for the flags of a command.`;
 
-/**
- * yeoman logs "✖ An error occured while running <task>" before rethrowing; we print the error
- * itself as cause + fix below, so the banner is noise to a user.
- */
-function quietTaskFailureBanner(log: { error: (...args: unknown[]) => unknown }): void {
-  const original = log.error.bind(log);
-  log.error = (...args: unknown[]) => (/^An error occured while running /.test(String(args[0])) ? log : original(...args));
-}
-
 async function main(argv: string[]): Promise<number> {
   const [commandName, ...rest] = argv;
   if (!commandName || commandName === '--help' || commandName === '-h') {
@@ -112,11 +97,8 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   checkFlags(commandName, command, rest);
-  const env = createEnv();
-  quietTaskFailureBanner(env.adapter.log as unknown as { error: (...args: unknown[]) => unknown });
-  const namespace = `flyte-pipeline:${command.generator}`;
-  env.register(join(GENERATORS_DIR, command.generator, 'index.js'), { namespace });
-  await env.run([namespace, ...rest, ...(command.extraArgs ?? [])], { skipCache: true, force: rest.includes('--force') } as never);
+  const { runGenerator } = await import('./run.js');
+  await runGenerator(command.generator, [...rest, ...(command.extraArgs ?? [])], rest.includes('--force'));
   return 0;
 }
 

@@ -17,7 +17,13 @@ if (major < NEEDED[0] || (major === NEEDED[0] && minor < NEEDED[1])) {
   console.error('error: the current folder no longer exists (it was deleted or moved)\n  fix: cd to an existing folder, then run the command again');
   process.exitCode = 1;
 } else {
-  void import('./cli.js');
+  // Node keeps the compiled bundle (in $TMPDIR/node-compile-cache, or NODE_COMPILE_CACHE; off with
+  // NODE_DISABLE_COMPILE_CACHE=1): a later command skips parsing it. A failure to write it is silent.
+  process.getBuiltinModule('node:module').enableCompileCache();
+  // bin/cli.ts bundled by scripts/bundle/bundle.mjs (`npm run build`): loading yeoman from ~2,000
+  // module files was most of a command's time. A name tsc does not resolve: the bundle is not a source.
+  const cli = './bundle/cli.js';
+  void import(cli);
 }
 
 /** A deleted working folder makes the first `process.cwd()` of any dependency throw: say so in one line instead. */

@@ -11,6 +11,7 @@ import {
   type Repository,
 } from '@aws-sdk/client-ecr';
 import { UserError } from '../generators/lib/errors.js';
+import { DEFAULT_LIFECYCLE, type LifecycleSettings } from '../generators/lib/flags.js';
 import { awsDnsSuffix } from '../generators/lib/validators.js';
 import type { ResourceReport } from './outcome.js';
 
@@ -43,12 +44,7 @@ export interface RepositorySettings {
   tags: Record<string, string>;
 }
 
-export interface LifecycleSettings {
-  expireUntaggedDays: number;
-  keepLastImages: number;
-}
-
-export const DEFAULT_LIFECYCLE: LifecycleSettings = { expireUntaggedDays: 14, keepLastImages: 100 };
+export { DEFAULT_LIFECYCLE, type LifecycleSettings };
 
 /** The lifecycle policy text: expire untagged images after N days, keep the last M images. */
 export function lifecyclePolicy({ expireUntaggedDays, keepLastImages }: LifecycleSettings): string {

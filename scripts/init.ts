@@ -21,6 +21,7 @@ import {
   validateSlug,
   type Validation,
 } from '../generators/lib/validators.js';
+import { INIT_FLAGS } from '../generators/lib/flags.js';
 import { DEFAULT_LIFECYCLE, ECR_TIMEOUT_MS, ecrClient, ecrEndpoint, ensureLifecyclePolicy, ensureRepository, explainAwsError } from './ecr.js';
 import { FLYTECTL_TIMEOUT_MS, ensureFlyteProject, findOnPath, flyteProjectExists, flytectlWithTimeout, type Flytectl } from './flyte.js';
 import { formatReport, type ResourceReport } from './outcome.js';
@@ -38,17 +39,7 @@ export interface InitFlags {
   dryRun?: boolean;
 }
 
-/** Flags of `flyte-pipeline init` besides --dry-run, with their help text; the generator declares them from here. */
-export const INIT_FLAGS = {
-  'aws-region': 'AWS region (default: the project answer, then AWS_REGION)',
-  'aws-account-id': 'AWS account id (default: the project answer)',
-  'ecr-repository': 'ECR repository name (default: the project answer)',
-  'flyte-project': 'Flyte project id (default: the project answer)',
-  'kms-key': 'KMS key id or ARN to encrypt the repository with (default: AES256)',
-  'expire-untagged-days': `expire untagged images after this many days (default ${DEFAULT_LIFECYCLE.expireUntaggedDays})`,
-  'keep-images': `keep at most this many images (default ${DEFAULT_LIFECYCLE.keepLastImages})`,
-  'flytectl-config': 'flytectl config file (default: FLYTECTL_CONFIG, then the project flyte-config.yaml)',
-} as const;
+export { INIT_FLAGS };
 
 export interface InitDependencies {
   ecr?: ECRClient;

@@ -12,28 +12,15 @@ import { GENERATOR_NAME, generatorVersion, includeTemplate, templateContext, typ
 import { UserError } from '../lib/errors.js';
 import { INTERRUPTED_EXIT_CODE, interruptReport, isPromptClosed, type InterruptState } from '../lib/interrupt.js';
 import { QUESTIONS, flagHelp, flagOf, type Answers, type DefaultsSource, type Question } from '../lib/questions.js';
+import { APP_FLAGS, UPGRADE_FLAGS } from '../lib/flags.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
 import { acquireLock, commitFiles, readProjectFile, writeNewFolder, type FileToWrite } from '../lib/safe-write.js';
 import { SNAPSHOT_MAX_BYTES, SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
 import { compareVersions, planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
 import { slugify, type Validation } from '../lib/validators.js';
-import { runInit } from '../../scripts/init.js';
 import { YO_RC, findProjectRoot, readProjectConfig, type StoredConfig } from '../../scripts/project-config.js';
 
-/** Flags of this generator besides one per question. */
-export const APP_FLAGS = {
-  defaults: { type: Boolean, description: 'Take the default of every question not answered by a flag or --answers' },
-  answers: { type: String, description: 'YAML or JSON file of answers, keyed by flag name (aws-region: eu-west-1)' },
-  'skip-install': { type: Boolean, description: 'Do not install the Python dependencies (pipenv install --dev, or uv sync)' },
-  init: { type: Boolean, description: 'Create the ECR repository and Flyte project right after generating' },
-  force: { type: Boolean, description: 'Write into a folder that is not empty, overwriting its files' },
-} as const;
-
-/** Flags of `flyte-pipeline upgrade` (it runs this generator inside a project). */
-export const UPGRADE_FLAGS = {
-  upgrade: { type: Boolean, description: 'Upgrade the project in this folder to the current template' },
-  'dry-run': { type: Boolean, description: 'With upgrade: list what would change, write nothing' },
-} as const;
+export { APP_FLAGS, UPGRADE_FLAGS };
 
 function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
   try {
@@ -366,6 +353,8 @@ export default class AppGenerator extends Generator {
     if (this.flags.init) {
       this.interrupt.phase = 'init';
       this.log.info('Creating the ECR repository and the Flyte project (flyte-pipeline init)');
+      // Loaded only here: init brings the AWS SDK, which `new` alone does not need.
+      const { runInit } = await import('../../scripts/init.js');
       await runInit(this.destinationRoot(), {}, { log: (line) => console.log(line) });
     }
     process.off('SIGINT', this.onSigint);

@@ -1,12 +1,10 @@
 /** `yo flyte-pipeline:init` / `flyte-pipeline init`: the ECR repository and Flyte project of this project. */
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { readProjectConfig } from '../../scripts/project-config.js';
-import { INIT_FLAGS, runInit, type InitFlags } from '../../scripts/init.js';
+import { runInit, type InitFlags } from '../../scripts/init.js';
+import { INIT_GENERATOR_FLAGS } from '../lib/flags.js';
 
-export const INIT_GENERATOR_FLAGS = {
-  ...Object.fromEntries(Object.entries(INIT_FLAGS).map(([name, description]) => [name, { type: String, description }])),
-  'dry-run': { type: Boolean, description: 'Print what would be created, updated or left alone; change nothing' },
-} as const;
+export { INIT_GENERATOR_FLAGS };
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 

@@ -6,15 +6,14 @@ import { join } from 'node:path';
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { checkCommandLine } from '../lib/answers.js';
 import { UserError } from '../lib/errors.js';
+import { WORKFLOW_FLAGS } from '../lib/flags.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
 import { acquireLock, checkWritable, commitFiles, readProjectFile, type FileToWrite } from '../lib/safe-write.js';
 import { shown } from '../lib/validators.js';
 import { returnsTable, validateStepName, wireAfter } from '../lib/wire.js';
 import { findProjectRoot, readProjectConfig } from '../../scripts/project-config.js';
 
-export const WORKFLOW_FLAGS = {
-  after: { type: String, description: 'Also run the new step in `full`, right after this step (one whose output is a table)' },
-} as const;
+export { WORKFLOW_FLAGS };
 
 // yeoman runs every prototype method as a task, except those named with a leading underscore.
 export default class WorkflowGenerator extends Generator {
