@@ -41,6 +41,15 @@ function gitConfig(key: string): string | undefined {
   return result.exitCode === 0 && typeof result.stdout === 'string' && result.stdout.trim() ? result.stdout.trim() : undefined;
 }
 
+/** The run a Ctrl-C reports on. One handler per process, however many runs it holds (tests run
+ * many in-process, and a refused run never reaches `end` to remove its handler). */
+let runOnSigint: InterruptState | undefined;
+/** Ctrl-C outside a prompt (a prompt turns it into ExitPromptError): say what is on disk, exit 130. */
+function onSigint(): void {
+  if (runOnSigint) process.stderr.write(`\n${interruptReport(runOnSigint)}\n`);
+  process.exit(INTERRUPTED_EXIT_CODE);
+}
+
 // yeoman runs every prototype member as a task (getters included), except those named with a
 // leading underscore: helpers here start with `_`; test/tasks.test.ts lists the tasks it allows.
 export default class AppGenerator extends Generator {
@@ -56,11 +65,6 @@ export default class AppGenerator extends Generator {
   private commandLineBooleans: Record<string, boolean> = {};
   /** What a Ctrl-C would leave on disk, kept current task by task for the one line it prints. */
   private readonly interrupt: InterruptState = { phase: 'interview', upgrade: false };
-  /** Ctrl-C outside a prompt (a prompt turns it into ExitPromptError): say what is on disk, exit 130. */
-  private readonly onSigint = (): void => {
-    process.stderr.write(`\n${interruptReport(this.interrupt)}\n`);
-    process.exit(INTERRUPTED_EXIT_CODE);
-  };
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     // customInstallTask: the install step is ours (pipenv); yeoman's npm install does not apply.
@@ -155,7 +159,8 @@ export default class AppGenerator extends Generator {
   }
 
   initializing(): void {
-    process.on('SIGINT', this.onSigint);
+    runOnSigint = this.interrupt;
+    if (!process.listeners('SIGINT').includes(onSigint)) process.on('SIGINT', onSigint);
     this._checkCommandLine();
     // Without a NAME, inside a generated project (or a folder of one), this is an upgrade. With a
     // NAME, the folders above are not even read (a broken .yo-rc.json up there is not this run's concern).
@@ -346,7 +351,7 @@ export default class AppGenerator extends Generator {
   async end(): Promise<void> {
     if (this.interrupt.phase !== 'interview') this.interrupt.phase = 'written';
     if (this.previous) {
-      process.off('SIGINT', this.onSigint);
+      process.off('SIGINT', onSigint);
       this._endUpgrade();
       return;
     }
@@ -357,7 +362,7 @@ export default class AppGenerator extends Generator {
       const { runInit } = await import('../../scripts/init.js');
       await runInit(this.destinationRoot(), {}, { log: (line) => console.log(line) });
     }
-    process.off('SIGINT', this.onSigint);
+    process.off('SIGINT', onSigint);
     const slug = slugify(this.answers.projectName);
     const steps = [
       `cd ${slug}`,
