@@ -63,9 +63,12 @@ describe('a project generated with --defaults', () => {
     expect(result.stdout).not.toContain('PipelineOutput(');
   }, 5 * 60_000);
 
-  it('runs a single step on its own: ./run src/ process_raw_data', async () => {
-    const result = await inProject('./run', ['src/', 'process_raw_data']);
-    expect(result.exitCode).toBe(0);
+  it('runs each step on its own from the files of the step before: ./run src/ train_model', async () => {
+    for (const [workflow, output] of [['process_raw_data', 'data/03_primary/primary.parquet'], ['train_model', 'data/06_models/model.joblib']]) {
+      const result = await inProject('./run', ['src/', workflow]);
+      expect(result.exitCode).toBe(0);
+      expect(result.stdout).toMatch(new RegExp(`^  output  ${output}$`, 'm'));
+    }
   }, 5 * 60_000);
 
   it('refuses an unknown workflow, listing the real ones', async () => {
@@ -315,6 +318,13 @@ describe('growing the project: flyte-pipeline workflow', () => {
     expect(run.exitCode).toBe(0);
     expect(run.all).toMatch(/accuracy 9\d\.\d%/);
     expect((await inProject('./run', ['src/', 'calibrate', '--help'])).exitCode).toBe(0);
+    // Alone, the wired step reads what process_raw_data wrote; the standalone one needs --data.
+    const alone = await inProject('./run', ['src/', 'remove_outliers']);
+    expect(alone.exitCode).toBe(0);
+    expect(alone.stdout).toMatch(/^  output  data\/02_intermediate\/remove_outliers\.parquet$/m);
+    const unwired = await inProject('./run', ['src/', 'calibrate']);
+    expect(unwired.exitCode).toBe(1);
+    expect(unwired.stderr.split('\n')).toEqual(['error: calibrate needs --data', '  fix: pass --data VALUE (./run src/ calibrate --help lists the inputs)']);
   }, 5 * 60_000);
 
   it.each([

@@ -1,11 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../generators/lib/errors.js';
-import { returnsTable, validateStepName, wireAfter } from '../generators/lib/wire.js';
+import { returnsTable, tableLayer, validateStepName, wireAfter } from '../generators/lib/wire.js';
+import { TEMPLATES_DIR, renderFolder } from '../generators/lib/render.js';
 import { ROOT } from './helpers/project.js';
 
 const workflows = join(ROOT, 'templates', 'project', 'src', 'workflows');
 const FULL = readFileSync(join(workflows, 'full.py'), 'utf8');
+const tasks = join(ROOT, 'templates', 'project', 'src', 'tasks');
+const LAYERS = readFileSync(join(tasks, 'layers.py'), 'utf8');
 
 describe('validateStepName', () => {
   it.each(['remove_outliers', 'step2', '_private'])('accepts %s', (name) => expect(validateStepName(name)).toBe(true));
@@ -46,5 +49,22 @@ describe('wireAfter', () => {
     expect(() => wireAfter(FULL, 'generate_model_input', 'resample')).toThrow(/several outputs/);
     expect(() => wireAfter(FULL, 'nowhere', 'resample')).toThrow(UserError);
     expect(() => wireAfter(FULL, 'process_raw_data', 'primary')).toThrow(/already uses the name primary/);
+  });
+});
+
+describe('tableLayer: the file a step that returns one table writes, which a step added after it reads alone', () => {
+  it.each([
+    ['process_raw_data', '03_primary/primary.parquet'],
+    ['generate_model_output', '07_model_output/predictions.parquet'],
+  ])('%s -> data/%s (its layer constant, from tasks/layers.py)', (step, layer) => {
+    expect(tableLayer(readFileSync(join(tasks, `${step}.py`), 'utf8'), LAYERS)).toBe(layer);
+  });
+  it('a step added by flyte-pipeline workflow -> its own OUTPUT', () => {
+    const [task] = renderFolder(join(TEMPLATES_DIR, 'workflow'), { name: 'remove_outliers' }).filter((file) => file.path === 'src/tasks/__name__.py');
+    expect(tableLayer(task.contents.toString('utf8'), LAYERS)).toBe('02_intermediate/remove_outliers.parquet');
+  });
+  it('undefined when the module saves no table, or the constant is not a plain string', () => {
+    expect(tableLayer(readFileSync(join(tasks, 'train_model.py.ejs'), 'utf8'), LAYERS)).toBeUndefined();
+    expect(tableLayer('OUT = f"{x}.parquet"\nsave_table(frame, OUT)\n', LAYERS)).toBeUndefined();
   });
 });

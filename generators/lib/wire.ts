@@ -73,6 +73,19 @@ export function returnsTable(workflowSource: string, step: string): boolean {
   return signature !== null && signature[1].trim() === 'ParquetFile';
 }
 
+/**
+ * Where a step that returns one table writes it on a local run, under data/ (`03_primary/primary.parquet`):
+ * the layer constant its task module passes to `save_table(..., NAME)`, defined in that module or in
+ * tasks/layers.py. A step added after it reads that file when run alone. Undefined when it cannot be read.
+ */
+export function tableLayer(taskSource: string, layersSource: string): string | undefined {
+  const saved = [...taskSource.matchAll(/save_table\([^]*?,\s*([A-Z_][A-Z0-9_]*)\s*,?\s*\)/g)].pop()?.[1];
+  if (saved === undefined) return undefined;
+  // A plain string, with nothing to escape: it is written back into Python as it is.
+  const value = new RegExp(`^${saved}\\s*=\\s*"([^"\\\\\\n]+)"`, 'm');
+  return value.exec(taskSource)?.[1] ?? value.exec(layersSource)?.[1];
+}
+
 export function wireAfter(fullSource: string, step: string, name: string): string {
   if (new RegExp(`\\b${name}\\b`).test(fullSource)) {
     throw new UserError(`full.py already uses the name ${name}`, 'pick another name for the new workflow');

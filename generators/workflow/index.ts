@@ -10,7 +10,7 @@ import { WORKFLOW_FLAGS } from '../lib/flags.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
 import { acquireLock, checkWritable, commitFiles, readProjectFile, type FileToWrite } from '../lib/safe-write.js';
 import { shown } from '../lib/validators.js';
-import { returnsTable, validateStepName, wireAfter } from '../lib/wire.js';
+import { returnsTable, tableLayer, validateStepName, wireAfter } from '../lib/wire.js';
 import { findProjectRoot, readProjectConfig } from '../../scripts/project-config.js';
 
 export { WORKFLOW_FLAGS };
@@ -73,6 +73,13 @@ export default class WorkflowGenerator extends Generator {
     return wireAfter(full.toString('utf8'), after, this.stepName);
   }
 
+  /** What the new step reads locally when run alone (its LOCAL_INPUTS): the table the step before it writes, under data/. */
+  private _localInput(after: string): string | undefined {
+    const task = readProjectFile(this.root, `src/tasks/${after}.py`);
+    const layers = readProjectFile(this.root, 'src/tasks/layers.py');
+    return task === undefined ? undefined : tableLayer(task.toString('utf8'), layers?.toString('utf8') ?? '');
+  }
+
   /**
    * All or nothing: the three new files and full.py are written as one transaction, under the
    * project's lock; if any write fails, nothing of the step is left (so the next attempt can run).
@@ -82,7 +89,9 @@ export default class WorkflowGenerator extends Generator {
     try {
       this._checkFree();
       this.fullSource = this._wired();
-      const files: FileToWrite[] = renderFolder(join(TEMPLATES_DIR, 'workflow'), { name: this.stepName }).map((file) => ({
+      const after = (this.options as Record<string, unknown>).after as string | undefined;
+      const context = { name: this.stepName, after, localInput: after === undefined ? undefined : this._localInput(after) };
+      const files: FileToWrite[] = renderFolder(join(TEMPLATES_DIR, 'workflow'), context).map((file) => ({
         path: file.path.replace('__name__', this.stepName),
         contents: file.contents,
         createOnly: true,
@@ -100,7 +109,7 @@ export default class WorkflowGenerator extends Generator {
     this.log(
       `\nAdded the ${this.stepName} step: src/tasks/${this.stepName}.py, src/workflows/${this.stepName}.py, tests/test_${this.stepName}.py` +
         (typeof after === 'string' ? `\nfull now runs it after ${after}.` : `\nWire it into full with --after STEP, or by hand.`) +
-        `\nNow: make test && ./run src/ ${typeof after === 'string' ? 'full' : this.stepName}\n`,
+        `\nNow: make test && ./run src/ ${typeof after === 'string' ? 'full' : `${this.stepName} --data FILE`}\n`,
     );
   }
 }

@@ -162,11 +162,14 @@ def test_a_missing_input_file_says_how_to_make_it(project: Project, workspace: P
     shutil.copytree(project.path, empty, symlinks=True, ignore=shutil.ignore_patterns("data", ".venv"))
     (empty / ".venv").symlink_to(project.path / ".venv")
     result = subprocess.run(["./run", "src/", "train_model"], cwd=empty, env=project.env, capture_output=True, text=True)
-    assert result.returncode != 0
+    assert result.returncode == 1
     assert result.stderr.splitlines() == [
-        "error: no file data/05_model_input/train.parquet",
-        "  fix: run the steps that write it first (./run src/ full writes every layer), or pass another file",
+        "error: data/05_model_input/train.parquet does not exist",
+        "  fix: run ./run src/ generate_model_input first, or pass --train PATH",
     ]
+    result = subprocess.run(["./run", "src/", "full"], cwd=empty, env=project.env, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["error: data/01_raw/breast_cancer.csv does not exist", "  fix: pass --raw_data PATH"]
 
 
 class Page(HTMLParser):

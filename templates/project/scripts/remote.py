@@ -24,7 +24,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional, get_args, get_origin
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Code under src/ reaches the cluster by fast registration: not part of the image tag.
@@ -487,6 +487,8 @@ def typed_input(name: str, value: str, types: dict):
     python_type = types.get(name)
     if python_type is None:
         raise RemoteError(f"the workflow has no input {name}", f"inputs: {list(types)}")
+    if get_origin(python_type) is Annotated:  # a HashedFile: a FlyteFile, hashed
+        python_type = get_args(python_type)[0]
     if python_type is bool:
         return value.lower() in ("1", "true", "yes")
     if python_type in (int, float, str):

@@ -1,5 +1,7 @@
 """A local run, as `./run src/ WORKFLOW [inputs...]` starts it: pyflyte run, plus
 
+- the workflow's file inputs not given, read from data/: `--NAME data/FILE` for each of
+  its LOCAL_INPUTS (what the step before wrote), so that every step runs alone;
 - before it, Flyte's local cache forgets the entries whose output files are gone (a
   deleted layer file, a cleaned temp folder): their tasks run again instead of failing;
 - after it, a summary: where each output is, the headline metrics, the report to open,
@@ -10,6 +12,7 @@
     python scripts/run_local.py [--verbose] src/workflows/NAME.py NAME [inputs...]
 """
 
+import importlib
 import json
 import sys
 import traceback
@@ -53,8 +56,14 @@ def main(argv: list[str]) -> int:
 
     forget_missing_files()
     catcher = OutputCatcher(click)
-    pyflyte_run.click = catcher
     try:
+        module = Path(workflow_file).with_suffix("")
+        workflows = importlib.import_module(f"{module.parent.name}.{module.name}")
+        asks_help = "--help" in argv
+        if not asks_help:
+            argv = argv[:2] + with_local_inputs(workflows, argv[2:])
+            check_given(getattr(workflows, workflow, None), workflow, argv[2:])
+        pyflyte_run.click = catcher
         status = pyflyte_run.run.main(argv, "pyflyte run", standalone_mode=False)
     except Exception as error:
         problem = find(error, PipelineError)
@@ -71,9 +80,65 @@ def main(argv: list[str]) -> int:
         return 1
     finally:
         pyflyte_run.click = click
+    if asks_help and getattr(workflows, "LOCAL_INPUTS", None):
+        print(local_help(workflows))
     if catcher.outputs is not None:
         print(summary(workflow, catcher.outputs))
     return status or 0
+
+
+def with_local_inputs(workflows: Any, inputs: list[str]) -> list[str]:
+    """`inputs`, plus `--NAME data/FILE` for each of the workflow module's LOCAL_INPUTS
+    that they do not give.
+
+    Raises a PipelineError if such a file does not exist."""
+    from tasks.errors import PipelineError
+    from tasks.layers import DATA, WRITTEN_BY
+
+    added = []
+    for name, layer in getattr(workflows, "LOCAL_INPUTS", {}).items():
+        if given(name, inputs):
+            continue
+        path = DATA / layer
+        if not path.is_file():
+            step = WRITTEN_BY.get(layer)
+            first = f"run ./run src/ {step} first, or " if step else ""
+            raise PipelineError(f"{path} does not exist", f"{first}pass --{name} PATH")
+        added += [f"--{name}", str(path)]
+    return inputs + added
+
+
+def given(name: str, inputs: list[str]) -> bool:
+    """Whether the inputs give this one, as `--NAME VALUE` or `--NAME=VALUE`."""
+    return any(arg.split("=", 1)[0] == f"--{name}" for arg in inputs)
+
+
+def check_given(entity: Any, workflow: str, inputs: list[str]) -> None:
+    """A PipelineError for an input with no default that is not given (pyflyte would
+    call the workflow without it)."""
+    from tasks.errors import PipelineError
+
+    if entity is None or given("inputs-file", inputs):
+        return  # pyflyte says what is wrong
+    interface = entity.python_interface
+    defaults = interface.default_inputs_as_kwargs
+    missing = [name for name in interface.inputs if name not in defaults]
+    missing = [f"--{name}" for name in missing if not given(name, inputs)]
+    if missing:
+        raise PipelineError(
+            f"{workflow} needs {', '.join(missing)}",
+            f"pass {missing[0]} VALUE (./run src/ {workflow} --help lists the inputs)",
+        )
+
+
+def local_help(workflows: Any) -> str:
+    """The workflow's LOCAL_INPUTS, as --help shows them after the inputs."""
+    from tasks.layers import DATA
+
+    lines = ["Locally, ./run reads each file input not given from data/:"]
+    for name, layer in workflows.LOCAL_INPUTS.items():
+        lines.append(f"  --{name} {DATA / layer}")
+    return "\n".join(lines)
 
 
 def find(error: Optional[BaseException], kind: type) -> Any:

@@ -5,7 +5,7 @@ from flytekit.types.file import FlyteFile
 
 from tasks.content_hash import hash_file
 from tasks.errors import PipelineError
-from tasks.layers import TRAIN, layer_file
+from tasks.layers import TEST, TRAIN
 from workflows.train_model import train_model
 
 
@@ -22,14 +22,13 @@ def test_remote_files_are_left_to_flyte():
     assert hash_file("s3://bucket/raw.csv") is None
 
 
-def test_a_missing_default_has_no_hash_when_serialised():
-    # As `pyflyte package` sees a workflow default such as data/05_model_input/...
-    assert hash_file(layer_file(TRAIN)) is None
+def test_a_missing_file_has_no_hash_outside_a_local_run():
+    assert hash_file(FlyteFile(f"data/{TRAIN}")) is None
 
 
 def test_a_missing_input_on_a_local_run_says_which_and_what_to_do():
     with pytest.raises(Exception) as raised:
-        train_model()
+        train_model(train=FlyteFile(f"data/{TRAIN}"), test=FlyteFile(f"data/{TEST}"))
     error = raised.value
     while not isinstance(error, PipelineError) and error is not None:
         error = error.__cause__ or error.__context__

@@ -5,8 +5,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flytekit.types.file import FlyteFile
 
 from scripts import remote
+from workflows.full import full
+from workflows.train_model import train_model
 
 PROJECT = Path(__file__).resolve().parent.parent
 # What the project's Dockerfile copies besides src/: the dependency files and the lock.
@@ -106,6 +109,18 @@ def test_parse_inputs():
     }
     with pytest.raises(remote.RemoteError):
         remote.parse_inputs(["--seed"])
+
+
+def test_launch_inputs_take_the_workflow_types_files_included():
+    files = full.python_interface.inputs, train_model.python_interface.inputs
+    raw = remote.typed_input("raw_data", "data/01_raw/breast_cancer.csv", files[0])
+    train = remote.typed_input("train", "s3://bucket/train.parquet", files[1])
+    assert isinstance(raw, FlyteFile) and isinstance(train, FlyteFile)
+    assert (raw.path, train.path) == (
+        "data/01_raw/breast_cancer.csv",
+        "s3://bucket/train.parquet",
+    )
+    assert remote.typed_input("regularizations", "[0.5]", files[1]) == [0.5]
 
 
 def test_plan_skips_build_and_push_when_ecr_has_the_tag(monkeypatch):

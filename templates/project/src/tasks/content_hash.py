@@ -18,8 +18,8 @@ def hash_file(file: Union[FlyteFile, str, os.PathLike]) -> Optional[str]:
     """SHA-256 of a local file's bytes.
 
     A remote file (s3://...) is left to Flyte, which knows it by its URI. A local file
-    that does not exist is an error on a local run; elsewhere (`pyflyte package`
-    serialising a default such as data/05_model_input/train.parquet) it has no hash."""
+    that does not exist is an error on a local run; elsewhere (no execution yet, as
+    when a workflow is serialised) it has no hash."""
     path = str(file.path if isinstance(file, FlyteFile) else file)
     if "://" in path:
         return None

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 # Relative to the project root, where ./run runs.
 DATA = Path("data")
 
+RAW_DATA = "01_raw/breast_cancer.csv"  # the bundled sample
 PRIMARY = "03_primary/primary.parquet"
 TRAIN = "05_model_input/train.parquet"
 TEST = "05_model_input/test.parquet"
@@ -34,13 +35,17 @@ PREDICTIONS = "07_model_output/predictions.parquet"
 METRICS = "08_reporting/metrics.json"
 REPORT = "08_reporting/report.html"
 
-
-def layer_file(name: str) -> FlyteFile:
-    """A workflow input's default: what an earlier step wrote, e.g. layer_file(TRAIN).
-
-    Never uploaded (remote_path=False): `pyflyte package` keeps it as this relative
-    path, which means nothing on Flyte, where the input has to be passed."""
-    return FlyteFile(str(DATA / name), remote_path=False)
+# The workflow that writes each file on a local run: what to run when one is missing.
+WRITTEN_BY = {
+    PRIMARY: "process_raw_data",
+    TRAIN: "generate_model_input",
+    TEST: "generate_model_input",
+    VALIDATION: "generate_model_input",
+    MODEL: "train_model",
+    PREDICTIONS: "generate_model_output",
+    METRICS: "evaluate",
+    REPORT: "reporting",
+}
 
 
 def is_local_run() -> bool:

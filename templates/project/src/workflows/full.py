@@ -6,12 +6,17 @@ from typing import NamedTuple
 from flytekit import workflow
 
 from tasks.content_hash import HashedFile, ParquetFile
+from tasks.layers import RAW_DATA
 from workflows.evaluate import evaluate
 from workflows.generate_model_input import generate_model_input
 from workflows.generate_model_output import generate_model_output
 from workflows.process_raw_data import process_raw_data
 from workflows.reporting import reporting
 from workflows.train_model import DEFAULT_REGULARIZATIONS, train_model
+
+# Read from data/ by a local run unless passed (see workflows/__init__.py); with
+# --remote, ./run uploads it unless given an s3:// URI.
+LOCAL_INPUTS = {"raw_data": RAW_DATA}
 
 PipelineOutput = NamedTuple(
     "PipelineOutput",

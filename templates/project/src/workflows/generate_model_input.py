@@ -4,12 +4,15 @@ from flytekit import workflow
 
 from tasks.content_hash import ParquetFile
 from tasks.generate_model_input import ModelInput, generate_model_input_task
-from tasks.layers import PRIMARY, layer_file
+from tasks.layers import PRIMARY
+
+# Read from data/ by a local run unless passed (see workflows/__init__.py).
+LOCAL_INPUTS = {"primary": PRIMARY}
 
 
 @workflow
 def generate_model_input(
-    primary: ParquetFile = layer_file(PRIMARY),
+    primary: ParquetFile,
     test_size: float = 0.2,
     validation_size: float = 0.2,
     seed: int = 42,

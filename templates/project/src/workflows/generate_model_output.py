@@ -4,13 +4,13 @@ from flytekit import workflow
 
 from tasks.content_hash import HashedFile, ParquetFile
 from tasks.generate_model_output import generate_model_output_task
-from tasks.layers import MODEL, VALIDATION, layer_file
+from tasks.layers import MODEL, VALIDATION
+
+# Read from data/ by a local run unless passed (see workflows/__init__.py).
+LOCAL_INPUTS = {"model": MODEL, "validation": VALIDATION}
 
 
 @workflow
-def generate_model_output(
-    model: HashedFile = layer_file(MODEL),
-    validation: ParquetFile = layer_file(VALIDATION),
-) -> ParquetFile:
+def generate_model_output(model: HashedFile, validation: ParquetFile) -> ParquetFile:
     """Run inference on the validation set with the serialised model."""
     return generate_model_output_task(model=model, validation=validation)

@@ -3,12 +3,14 @@
 from flytekit import workflow
 
 from tasks.content_hash import HashedFile, ParquetFile
+from tasks.layers import RAW_DATA
 from tasks.process_raw_data import process_raw_data_task
 
+# Read from data/ by a local run unless passed (see workflows/__init__.py); with
+# --remote, ./run uploads it unless given an s3:// URI.
+LOCAL_INPUTS = {"raw_data": RAW_DATA}
 
-# raw_data has no default: a default is serialised into the launch plan as a path on
-# the machine that packaged it. ./run passes the bundled sample,
-# data/01_raw/breast_cancer.csv, unless given --raw_data (uploading it, with --remote).
+
 @workflow
 def process_raw_data(raw_data: HashedFile) -> ParquetFile:
     """Extract, clean and transform the raw data."""
