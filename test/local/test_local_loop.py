@@ -3,6 +3,7 @@ data layers, warm runs that survive cleaned temp folders, one-line errors, a rep
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -128,6 +129,23 @@ def test_two_projects_on_one_machine_share_no_cache_entry(project: Project, othe
     assert len(added) == 6
     assert not {version(key) for key in added} & {version(key) for key in before}
     assert other_project.metrics() == project.metrics()
+
+
+def test_a_copy_of_the_project_elsewhere_shares_no_cache_entry(project: Project, workspace: Path):
+    """Same name, same code, same data, another folder: its runs must fill its own layers."""
+    project.full()
+    before = project.cache_keys()
+    copy_path = workspace / "copy" / "churn-model"
+    shutil.copytree(project.path, copy_path, symlinks=True, ignore=shutil.ignore_patterns(".venv"))
+    os.symlink(project.path / ".venv", copy_path / ".venv")
+    for path in LAYERS.values():
+        (copy_path / path).unlink(missing_ok=True)
+    copy = Project(copy_path, project.env)
+    result = copy.full()
+    for path in LAYERS.values():
+        assert (copy_path / path).is_file(), result.stdout
+    assert len(project.cache_keys() - before) == 6
+    assert copy.metrics() == project.metrics()
 
 
 @pytest.mark.parametrize(
