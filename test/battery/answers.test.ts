@@ -2,6 +2,7 @@
  * Answers refused as the target systems would refuse them (FlyteAdmin, ECR, AWS), before anything
  * is created; answers files read as the text the user wrote; command lines read as meant.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkCommandLine, readAnswersFile, resolveAnswers, type GivenAnswers } from '../../generators/lib/answers.js';
@@ -17,7 +18,7 @@ import {
   validateFlyteEndpoint,
   validateProjectName,
 } from '../../generators/lib/validators.js';
-import { mkfifo, refusal, workspace } from './helpers.js';
+import { generateIn, mkfifo, refusal, workspace } from './helpers.js';
 
 const source: DefaultsSource = { env: {}, home: '/nonexistent', gitUser: { name: 'Ada', email: 'ada@example.com' } };
 const resolve = (given: GivenAnswers) => resolveAnswers({ layers: [given], useDefaults: true, source });
@@ -38,6 +39,16 @@ describe('AWS regions: the partitions AWS has, nothing else', () => {
     expect(context.registry).toBe('210987654321.dkr.ecr.cn-northwest-1.amazonaws.com.cn');
     expect(context.imageRepository).toBe('210987654321.dkr.ecr.cn-northwest-1.amazonaws.com.cn/churn');
     expect(context.registryDomain).toBe('amazonaws.com.cn');
+  });
+  it("China regions get the amazonaws.com.cn registry in the generated Makefile and remote.py, an AWS_REGION override too", async () => {
+    const cwd = workspace();
+    await generateIn(cwd, { awsRegion: 'cn-north-1', awsAccountId: '210987654321' });
+    const project = join(cwd, 'churn-model');
+    const make = (...args: string[]) => execFileSync('make', ['-s', '--no-print-directory', ...args], { cwd: project, encoding: 'utf8' }).trim();
+    expect(make('print-REGISTRY')).toBe('210987654321.dkr.ecr.cn-north-1.amazonaws.com.cn');
+    expect(make('print-REGISTRY', 'AWS_REGION=eu-west-1')).toBe('210987654321.dkr.ecr.eu-west-1.amazonaws.com');
+    const code = 'import sys; sys.path.insert(0, "scripts"); import remote; print(remote.Settings("210987654321", "cn-northwest-1", "r", "p", "d", "c").registry)';
+    expect(execFileSync('python3', ['-c', code], { cwd: project, encoding: 'utf8' }).trim()).toBe('210987654321.dkr.ecr.cn-northwest-1.amazonaws.com.cn');
   });
 });
 

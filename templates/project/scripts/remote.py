@@ -165,7 +165,9 @@ class Settings:
 
     @property
     def ecr_registry(self) -> str:
-        return f"{self.account_id}.dkr.ecr.{self.region}.amazonaws.com"
+        # China's regions are a partition of their own, under another domain.
+        domain = "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
+        return f"{self.account_id}.dkr.ecr.{self.region}.{domain}"
 
     @property
     def registry(self) -> str:

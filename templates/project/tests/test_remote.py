@@ -144,6 +144,14 @@ def test_plan_skips_build_and_push_when_ecr_has_the_tag(monkeypatch):
     )
 
 
+def test_the_ecr_registry_is_under_the_partitions_domain():
+    def registry(region: str) -> str:
+        return remote.Settings("123456789012", region, "r", "p", "d", "c").registry
+
+    assert registry("eu-west-1") == "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
+    assert registry("cn-north-1") == "123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn"
+
+
 def test_plan_registers_the_code_into_the_image_code_dir(monkeypatch):
     monkeypatch.setattr(remote, "local_image_exists", lambda image: False)
     settings = remote.Settings(
