@@ -5,7 +5,6 @@ flyte_pod.py, the pod runner."""
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import subprocess
 from dataclasses import dataclass
@@ -13,15 +12,7 @@ from pathlib import Path
 
 from engine import ENV_OVERRIDES
 
-# test/conftest.py holds where the repository, its Node and its bin are; pytest imports every
-# conftest.py under the one name "conftest", so load it under a name of its own.
-_spec = importlib.util.spec_from_file_location("fp_shared_container", Path(__file__).resolve().parents[1] / "conftest.py")
-assert _spec and _spec.loader
-_shared = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_shared)
-ROOT: Path = _shared.ROOT
-BIN: Path = _shared.BIN
-NODE: str = _shared.NODE
+from repo_paths import BIN, NODE, tool_env
 
 POD_RUNNER = Path(__file__).resolve().parent / "flyte_pod.py"
 SAMPLE = "data/01_raw/breast_cancer.csv"
@@ -30,7 +21,7 @@ SAMPLE = "data/01_raw/breast_cancer.csv"
 def user_env() -> dict[str, str]:
     """A user's shell: .ci/setup's tools on PATH, no outer virtualenv, the venv inside the project,
     no replay of Flyte's local cache, a git identity, the builder the engine uses."""
-    env = {key: value for key, value in _shared.tool_env().items() if key != "VIRTUAL_ENV"}
+    env = {key: value for key, value in tool_env().items() if key != "VIRTUAL_ENV"}
     env.update(
         PIPENV_VENV_IN_PROJECT="1",
         PIPENV_YES="1",

@@ -3,20 +3,12 @@ types it, and what a run leaves behind (the layer files, the metrics, the local 
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-# test/conftest.py knows where the repository, its Node and its bin are; pytest imports every
-# conftest.py as "conftest", so it is loaded under a name of its own.
-_spec = importlib.util.spec_from_file_location("fp_shared_local", Path(__file__).resolve().parents[1] / "conftest.py")
-assert _spec and _spec.loader
-_shared = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_shared)
-BIN: Path = _shared.BIN
-NODE: str = _shared.NODE
+from repo_paths import BIN, NODE, tool_env  # noqa: F401 (BIN, NODE: test/local/conftest.py imports them from here)
 
 LAYERS = {
     "primary": "data/03_primary/primary.parquet",
@@ -63,7 +55,7 @@ class Project:
 def user_env() -> dict[str, str]:
     """A user's shell: .ci/setup's tools on PATH, no outer virtualenv, the venv inside the
     project, Flyte's local cache on."""
-    env = {key: value for key, value in _shared.tool_env().items() if key != "VIRTUAL_ENV"}
+    env = {key: value for key, value in tool_env().items() if key != "VIRTUAL_ENV"}
     env.update(PIPENV_VENV_IN_PROJECT="1", PIPENV_YES="1", PIPENV_NOSPIN="1", FLYTE_LOCAL_CACHE_ENABLED="true")
     env.pop("FLYTE_LOCAL_CACHE_OVERWRITE", None)
     return env

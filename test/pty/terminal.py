@@ -8,7 +8,6 @@ prompts with the arrow keys. `Terminal.text()` is what the person saw, colour co
 from __future__ import annotations
 
 import gzip
-import importlib.util
 import json
 import os
 import re
@@ -19,18 +18,9 @@ from pathlib import Path
 
 import pexpect
 
-# test/conftest.py holds where the repository, its Node and its bin are. pytest imports every
-# conftest.py under the one name "conftest", so load it under a name of its own.
-_spec = importlib.util.spec_from_file_location("fp_shared", Path(__file__).resolve().parents[1] / "conftest.py")
-assert _spec and _spec.loader
-_shared = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_shared)
-ROOT: Path = _shared.ROOT
-TOOLS: Path = _shared.TOOLS
+from repo_paths import BIN, NODE, ROOT, TOOLS, tool_env
 # FLYTE_PIPELINE_UNDER_TEST runs the suite against another build's bin (e.g. an older commit's).
-BIN: Path = Path(os.environ.get("FLYTE_PIPELINE_UNDER_TEST", _shared.BIN))
-NODE: str = _shared.NODE
-tool_env = _shared.tool_env
+BIN: Path = Path(os.environ.get("FLYTE_PIPELINE_UNDER_TEST", BIN))
 
 STANDIN_BIN = ROOT / "test" / "fixtures" / "bin"  # flytectl STAND-IN (see its header)
 
