@@ -336,7 +336,10 @@ export default class AppGenerator extends Generator {
     this.interrupt.phase = 'installing';
     const { installCommand } = this.context;
     const [tool, ...args] = installCommand.split(' ');
-    this.log.info(`Installing Python dependencies: ${installCommand} (a few minutes the first time)`);
+    // One command, which locks once and installs once; its own output (progress included) goes
+    // straight to the terminal. Times measured by bench/road.py (README, Benchmarks).
+    const what = tool === 'uv' ? 'locks into uv.lock and installs into .venv: seconds' : 'locks into Pipfile.lock, then installs: about a minute';
+    this.log.info(`Installing Python dependencies: ${installCommand} (${what})`);
     try {
       await this.spawn(tool, args, { cwd: this.destinationRoot(), stdio: 'inherit' });
     } catch (error) {
