@@ -52,13 +52,13 @@ describe('the bundled bin', () => {
     expect(packages.filter((name) => /yeoman|inquirer|@aws-sdk|@smithy|execa/.test(name))).toEqual([]);
   });
 
-  it('`new` loads yeoman and the app generator, not the AWS SDK nor the npm registry client', async () => {
+  it('`new` loads yeoman and the app generator, not the AWS SDK, the npm registry client nor the external editor', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'fp-bundle-new-'));
     const sources = await loadedSources(['new', 'Churn', '--defaults', '--skip-install'], cwd);
     expect(listFiles(join(cwd, 'churn'))).toEqual(expect.arrayContaining(['Makefile', 'Pipfile', 'src/workflows/full.py', '.yo-rc.json']));
     expect(sources).toEqual(expect.arrayContaining(['generators/app/index.ts', 'bin/run.ts']));
     const packages = packagesIn(sources);
     expect(['yeoman-environment', 'yeoman-generator'].filter((name) => !packages.has(name))).toEqual([]);
-    expect([...packages].filter((name) => /@aws-sdk|@smithy|latest-version|^ky$|@npmcli/.test(name))).toEqual([]);
+    expect([...packages].filter((name) => /@aws-sdk|@smithy|latest-version|^ky$|@npmcli|external-editor|iconv-lite|chardet/.test(name))).toEqual([]);
   });
 });

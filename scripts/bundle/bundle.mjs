@@ -80,29 +80,40 @@ const rewrites = {
 };
 
 /**
- * Imports made lazy, as [importer (a path under node_modules/), specifier of a module whose default
- * export is a function]. The importer gets a stand-in that imports the real module, into a chunk
- * of its own, at its first call. yeoman-generator imports latest-version, for `addDependencies`
- * without a version (our generators never call it); loading it runs ky's feature test
- * `new Request(…)`, which loads Node's fetch: 7 MB and 20 ms of every command, for nothing.
+ * Imports made lazy: [importer (a path under node_modules/), specifier, the functions it imports
+ * ('default' for the default export)], each an async function or one whose result is awaited. The
+ * importer gets a stand-in whose functions import the real module, into a chunk of its own, at
+ * their first call. The bin then skips, at every command, code it does not use:
+ * - yeoman-generator's latest-version, for `addDependencies` without a version (our generators never
+ *   call it): loading it runs ky's feature test `new Request(…)`, which loads Node's fetch (7 MB);
+ * - @inquirer/editor's external editor (no question of ours is an editor prompt), with the
+ *   character-set tables of iconv-lite and chardet (half a megabyte of code).
  */
-const LAZY = [['yeoman-generator/dist/actions/package-json.js', 'latest-version']];
+const LAZY = [
+  ['yeoman-generator/dist/actions/package-json.js', 'latest-version', ['default']],
+  ['@inquirer/editor/dist/index.js', '@inquirer/external-editor', ['editAsync']],
+];
 
 const lazyImports = {
   name: 'lazy-imports',
   setup(esbuild) {
     const used = new Set();
-    for (const [importer, specifier] of LAZY) {
+    for (const [importer, specifier, names] of LAZY) {
       esbuild.onResolve({ filter: new RegExp(`^${specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`) }, async (args) => {
         if (args.pluginData?.real || underNodeModules(args.importer)[1] !== importer) return undefined;
         const real = await esbuild.resolve(specifier, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
         if (real.errors.length) return { errors: real.errors };
         used.add(`${importer} -> ${specifier}`);
-        return { path: real.path, namespace: 'lazy' };
+        return { path: real.path, namespace: 'lazy', pluginData: { names } };
       });
     }
     esbuild.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
-      contents: `export default async function lazy(...args) { const module = await import(${JSON.stringify(args.path)}); return module.default(...args); }`,
+      contents: args.pluginData.names
+        .map((name) => {
+          const declared = name === 'default' ? 'default async function lazy' : `async function ${name}`;
+          return `export ${declared}(...args) { const module = await import(${JSON.stringify(args.path)}); return module[${JSON.stringify(name)}](...args); }`;
+        })
+        .join('\n'),
       loader: 'js',
       resolveDir: dirname(args.path),
     }));
