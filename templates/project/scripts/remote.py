@@ -166,7 +166,8 @@ class Settings:
     @property
     def ecr_registry(self) -> str:
         # China's regions are a partition of their own, under another domain.
-        domain = "amazonaws.com.cn" if self.region.startswith("cn-") else "amazonaws.com"
+        china = self.region.startswith("cn-")
+        domain = "amazonaws.com.cn" if china else "amazonaws.com"
         return f"{self.account_id}.dkr.ecr.{self.region}.{domain}"
 
     @property
