@@ -1,7 +1,9 @@
 /**
- * `flyte-pipeline new|init|workflow|upgrade …`: runs this package's generators through
- * yeoman-environment, so it works as root and without a global `yo`. Loaded by
- * bin/flyte-pipeline.ts once the Node version is known to be recent enough.
+ * `flyte-pipeline new|init|workflow|upgrade …`: parses the command line and runs this package's
+ * generators through yeoman-environment (bin/run.ts), so it works as root and without a global
+ * `yo`. Only light modules are imported here: help, version and command-line errors answer without
+ * loading yeoman. Loaded (bundled) by bin/flyte-pipeline.ts once the Node version is known to be
+ * recent enough.
  */
 import type { GeneratorName } from './run.js';
 import { APP_FLAGS, INIT_GENERATOR_FLAGS, UPGRADE_FLAGS, WORKFLOW_FLAGS } from '../generators/lib/flags.js';
