@@ -49,8 +49,8 @@ def main(argv: list[str]) -> int:
     workflow_file, workflow = argv[:2]
     # The folder holding the tasks and workflows packages, as pyflyte finds it.
     sys.path.insert(0, str(Path(workflow_file).resolve().parent.parent))
-    # Joins the local cache's salt (tasks.settings): a copy of this project elsewhere on the
-    # machine never replays this folder's entries, whose files are not its own.
+    # Joins the local cache's salt (tasks.settings): a copy of this project elsewhere
+    # on the machine never replays this folder's entries, whose files are not its own.
     os.environ["FLYTE_PIPELINE_PROJECT_DIR"] = str(Path.cwd().resolve())
 
     import click
