@@ -8,6 +8,7 @@ import pwd
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -98,3 +99,12 @@ def installed_user(packed: Path) -> InstalledUser:
                                          "--loglevel=error", *packages), cwd=home, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     return user
+
+
+@pytest.fixture
+def users_folder(installed_user: InstalledUser) -> Iterator[Path]:
+    """An empty folder the installed user owns (pytest's own temporary folders are root's alone)."""
+    folder = Path(tempfile.mkdtemp(prefix="fp-user-"))
+    shutil.chown(folder, installed_user.name)
+    yield folder
+    shutil.rmtree(folder)

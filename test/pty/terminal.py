@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pexpect
 
-from repo_paths import BIN, NODE, ROOT, TOOLS, tool_env
+from repo_paths import BIN, NODE, ROOT, TOOLS, tool_env  # noqa: F401 (TOOLS: conftest.py imports it from here)
 # FLYTE_PIPELINE_UNDER_TEST runs the suite against another build's bin (e.g. an older commit's).
 BIN: Path = Path(os.environ.get("FLYTE_PIPELINE_UNDER_TEST", BIN))
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,14 +36,6 @@ QUESTIONS_AFTER_NAME = ["Description", "Author", "Author email", "Python version
                         "ECR repository name", "Flyte project id", "Flyte domain", "Flyte admin endpoint",
                         "Dependency manager", "Formatter and linter", "Train on a GPU", "GitHub Actions CI", "pre-commit hooks"]
 
-
-@pytest.fixture
-def users_folder(installed_user: InstalledUser) -> Iterator[Path]:
-    """An empty folder the user owns (pytest's own temporary folders are root's alone)."""
-    folder = Path(tempfile.mkdtemp(prefix="fp-yo-"))
-    shutil.chown(folder, installed_user.name)
-    yield folder
-    shutil.rmtree(folder)
 
 
 def test_yo_flyte_pipeline_as_a_user_from_the_packed_tarball(installed_user: InstalledUser, users_folder: Path) -> None:

@@ -6,22 +6,11 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import subprocess
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from terminal import ROOT, InstalledUser, files_under, generate, stored_answers
 
-
-@pytest.fixture
-def users_folder(installed_user: InstalledUser) -> Iterator[Path]:
-    folder = Path(tempfile.mkdtemp(prefix="fp-bin-"))
-    shutil.chown(folder, installed_user.name)
-    yield folder
-    shutil.rmtree(folder)
 
 
 def _run(user: InstalledUser, cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
