@@ -24,3 +24,13 @@ def tool_env() -> dict[str, str]:
     extra = [TOOLS / "node22" / "node_modules" / ".bin", TOOLS / "python" / "bin"]
     env["PATH"] = os.pathsep.join([str(p) for p in extra if p.exists()] + [env.get("PATH", "")])
     return env
+
+
+def let_other_users_reach_the_clone() -> None:
+    """The clone may sit in a folder only root may enter (`mktemp -d` makes one 0700), while tests
+    that run as another user need its Node (.ci/.tools) and bin: let other users pass through the
+    folders above it (search only, nothing listed), as a checkout in a home folder allows."""
+    for folder in (ROOT, *ROOT.parents):
+        mode = folder.stat().st_mode
+        if not mode & 0o001:
+            folder.chmod(mode | 0o001)

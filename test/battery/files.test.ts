@@ -4,8 +4,8 @@
  * through a symbolic link or over a FIFO, one run at a time per folder; upgrades refuse a downgrade,
  * a corrupt snapshot or .yo-rc.json, and a missing answer that names a cloud resource.
  */
-import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
 import { UserError } from '../../generators/lib/errors.js';
@@ -409,6 +409,17 @@ describe('upgrade: all or nothing, never through a link, never a guess', () => {
 });
 
 describe('as a user without root: permissions refuse a write, and nothing is left half-done', () => {
+  // The clone may sit in a folder only root may enter (`mktemp -d` makes one 0700): let the other
+  // user pass through the folders above the bin and Node (search only, nothing listed), as a
+  // checkout in a home folder allows.
+  beforeAll(() => {
+    for (const start of [ROOT, dirname(process.execPath)]) {
+      for (let dir = start; dir !== dirname(dir); dir = dirname(dir)) {
+        const { mode } = statSync(dir);
+        if (!(mode & 0o001)) chmodSync(dir, mode | 0o001);
+      }
+    }
+  });
   const asNobody = (args: string[], cwd: string) =>
     execa('setpriv', [`--reuid=${NOBODY}`, `--regid=${NOBODY}`, '--clear-groups', process.execPath, BIN, ...args], { cwd, reject: false, stdin: 'ignore', all: true, env: { ...process.env, HOME: cwd } });
   const owned = (dir: string) => execa('chown', ['-R', `${NOBODY}:${NOBODY}`, dir]);

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from repo_paths import NODE, let_other_users_reach_the_clone
 from terminal import ROOT, TOOLS, USER, InstalledUser, Moto, tool_env
 
 
@@ -86,9 +87,13 @@ def installed_user(packed: Path) -> InstalledUser:
         pwd.getpwnam(USER)
     except KeyError:
         subprocess.run(["useradd", "--create-home", "--shell", "/bin/bash", USER], check=True)
+    let_other_users_reach_the_clone()
     home = Path(pwd.getpwnam(USER).pw_dir)
     prefix = home / ".npm-global"
+    # .ci/setup's Node 22 (with its npm), or the machine's own when that is recent enough.
     node_bin = TOOLS / "node22" / "node_modules" / ".bin"
+    if not node_bin.exists():
+        node_bin = Path(shutil.which(NODE, path=tool_env()["PATH"]) or NODE).parent
     user = InstalledUser(USER, pwd.getpwnam(USER).pw_uid, home, prefix, os.pathsep.join([str(prefix / "bin"), str(node_bin), "/usr/bin", "/bin"]))
     # The user cannot read pytest's temporary folders (mode 700): the tarball goes in their home.
     tarball = home / packed.name
