@@ -14,11 +14,14 @@
 
 import importlib
 import json
+import logging
 import os
+import re
 import sys
 import traceback
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, get_args
 
 
 class OutputCatcher:
@@ -60,12 +63,13 @@ def main(argv: list[str]) -> int:
 
     forget_missing_files()
     catcher = OutputCatcher(click)
+    step_log = StepLog.attach()
     try:
         module = Path(workflow_file).with_suffix("")
         workflows = importlib.import_module(f"{module.parent.name}.{module.name}")
         asks_help = "--help" in argv
         if not asks_help:
-            argv = argv[:2] + with_local_inputs(workflows, argv[2:])
+            argv = argv[:2] + with_local_inputs(workflows, workflow, argv[2:])
             check_given(getattr(workflows, workflow, None), workflow, argv[2:])
         pyflyte_run.click = catcher
         status = pyflyte_run.run.main(argv, "pyflyte run", standalone_mode=False)
@@ -87,25 +91,34 @@ def main(argv: list[str]) -> int:
     if asks_help and getattr(workflows, "LOCAL_INPUTS", None):
         print(local_help(workflows))
     if catcher.outputs is not None:
-        print(summary(workflow, catcher.outputs))
+        record_run(catcher.outputs)
+        print(summary(workflow, catcher.outputs, step_log.steps))
     return status or 0
 
 
-def with_local_inputs(workflows: Any, inputs: list[str]) -> list[str]:
-    """`inputs`, plus `--NAME data/FILE` for each of the workflow module's LOCAL_INPUTS
-    that they do not give.
+def with_local_inputs(workflows: Any, workflow: str, inputs: list[str]) -> list[str]:
+    """`inputs`, plus `--NAME PATH` for each of the workflow module's LOCAL_INPUTS that
+    they do not give: a URI as it is, a path from the project root (data/01_raw/...),
+    or a layer file under data/.
 
-    Raises a PipelineError if such a file does not exist."""
+    Raises a PipelineError if such a file does not exist, unless the input is optional
+    (it has a default, such as the run history)."""
     from tasks.errors import PipelineError
-    from tasks.layers import DATA, WRITTEN_BY
+    from tasks.layers import WRITTEN_BY
 
+    optional = optional_inputs(getattr(workflows, workflow, None))
     added = []
-    for name, layer in getattr(workflows, "LOCAL_INPUTS", {}).items():
+    for name, where in getattr(workflows, "LOCAL_INPUTS", {}).items():
         if given(name, inputs):
             continue
-        path = DATA / layer
+        if "://" in where:
+            added += [f"--{name}", where]
+            continue
+        path = local_path(where)
         if not path.is_file():
-            step = WRITTEN_BY.get(layer)
+            if name in optional:
+                continue
+            step = WRITTEN_BY.get(where)
             first = f"run ./run src/ {step} first, or " if step else ""
             raise PipelineError(f"{path} does not exist", f"{first}pass --{name} PATH")
         added += [f"--{name}", str(path)]
@@ -124,9 +137,8 @@ def check_given(entity: Any, workflow: str, inputs: list[str]) -> None:
 
     if entity is None or given("inputs-file", inputs):
         return  # pyflyte says what is wrong
-    interface = entity.python_interface
-    defaults = interface.default_inputs_as_kwargs
-    missing = [name for name in interface.inputs if name not in defaults]
+    optional = optional_inputs(entity)
+    missing = [name for name in entity.python_interface.inputs if name not in optional]
     missing = [f"--{name}" for name in missing if not given(name, inputs)]
     if missing:
         raise PipelineError(
@@ -135,13 +147,32 @@ def check_given(entity: Any, workflow: str, inputs: list[str]) -> None:
         )
 
 
-def local_help(workflows: Any) -> str:
-    """The workflow's LOCAL_INPUTS, as --help shows them after the inputs."""
+def optional_inputs(entity: Any) -> set[str]:
+    """The inputs of a workflow that need not be given: those with a default, or of an
+    Optional type."""
+    if entity is None:
+        return set()
+    interface = entity.python_interface
+    optional = set(interface.default_inputs_as_kwargs)
+    for name, (kind, _default) in interface.inputs_with_defaults.items():
+        if type(None) in get_args(kind):
+            optional.add(name)
+    return optional
+
+
+def local_path(where: str) -> Path:
+    """A LOCAL_INPUTS path: from the project root (data/01_raw/...), or a layer file
+    under data/ (05_model_input/train.parquet)."""
     from tasks.layers import DATA
 
-    lines = ["Locally, ./run reads each file input not given from data/:"]
-    for name, layer in workflows.LOCAL_INPUTS.items():
-        lines.append(f"  --{name} {DATA / layer}")
+    return Path(where) if Path(where).parts[:1] == (DATA.name,) else DATA / where
+
+
+def local_help(workflows: Any) -> str:
+    """The workflow's LOCAL_INPUTS, as --help shows them after the inputs."""
+    lines = ["Locally, ./run reads each file input not given from:"]
+    for name, where in workflows.LOCAL_INPUTS.items():
+        lines.append(f"  --{name} {where if '://' in where else local_path(where)}")
     return "\n".join(lines)
 
 
@@ -156,11 +187,50 @@ def find(error: Optional[BaseException], kind: type) -> Any:
     return None
 
 
-def summary(workflow: str, outputs: Any) -> str:
-    """Where each output is; the metrics and the report, when the workflow made them."""
+class StepLog(logging.Handler):
+    """Which tasks ran and which Flyte's local cache served, from flytekit's log."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.steps: dict[str, str] = {}
+        self.current: Optional[str] = None
+
+    @classmethod
+    def attach(cls) -> "StepLog":
+        """Listen to flytekit's INFO records; its own handlers keep showing what they
+        showed (warnings and errors)."""
+        logger = logging.getLogger("flytekit")
+        for handler in logger.handlers:
+            handler.setLevel(max(handler.level, logger.getEffectiveLevel()))
+        logger.setLevel(min(logger.getEffectiveLevel(), logging.INFO))
+        step_log = cls()
+        logger.addHandler(step_log)
+        return step_log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if message.startswith("Checking cache for task named "):
+            name = message.split()[5].rstrip(",").rsplit(".", 1)[-1]
+            mapped = re.fullmatch(r"map_(\w+?)_task_[0-9a-f]+-arraynode", name)
+            self.current = (
+                f"{mapped[1]} (each setting)" if mapped else name.removesuffix("_task")
+            )
+        elif self.current and message in ("Cache hit", "Cache miss, task will be executed now"):
+            self.steps[self.current] = "cached" if message == "Cache hit" else "ran"
+            self.current = None
+
+
+def summary(workflow: str, outputs: Any, steps: dict[str, str]) -> str:
+    """Where each output is; which steps ran; the model, its metrics and the report,
+    when the workflow made them."""
     named = outputs._asdict() if hasattr(outputs, "_asdict") else {"output": outputs}
     width = max(map(len, named))
     lines = ["", f"{workflow}: done"]
+    if steps:
+        ran = [name for name, state in steps.items() if state == "ran"]
+        cached = [name for name, state in steps.items() if state == "cached"]
+        lines.append(f"  ran:        {', '.join(ran) or 'nothing'}")
+        lines.append(f"  from cache: {', '.join(cached) or 'nothing'}")
     files = []
     for name, value in named.items():
         path = getattr(value, "path", None)
@@ -172,7 +242,7 @@ def summary(workflow: str, outputs: Any) -> str:
     for path in files:
         metrics = read_metrics(path)
         if metrics is not None:
-            lines += ["", metrics]
+            lines += ["", *metrics]
     for path in files:
         if path.suffix == ".html":
             lines += ["", f"Report: {path.as_uri()}"]
@@ -187,22 +257,62 @@ def shown(path: Path) -> str:
         return str(path)
 
 
-def read_metrics(path: Path) -> Optional[str]:
-    """The headline metrics in a metrics JSON file, on one line; None for others."""
+def read_metrics(path: Path) -> Optional[list[str]]:
+    """The chosen model and its headline metric against the baseline and the previous
+    run, from a metrics JSON file; None for other files."""
     if path.suffix != ".json":
         return None
     try:
         metrics = json.loads(path.read_text(encoding="utf-8"))
-        return (
-            f"Validation metrics ({metrics['samples']} rows):"
-            f" accuracy {metrics['accuracy']:.1%},"
-            f" precision {metrics['precision']:.1%},"
-            f" recall {metrics['recall']:.1%},"
-            f" F1 {metrics['f1']:.1%},"
-            f" ROC AUC {metrics['roc_auc']:.3f}"
+        metric, score = metrics["selection_metric"], metrics["score"]
+        baseline = metrics["baseline"][metric]
+        previous = (metrics.get("previous") or {}).get("score")
+        others = ", ".join(
+            f"{name} {value:.4g}"
+            for name, value in metrics["metrics"].items()
+            if name != metric
         )
+        against = f"baseline {baseline:.4g} ({score - baseline:+.4g})"
+        if previous is not None:
+            against += f", previous run {previous:.4g} ({score - previous:+.4g})"
+        failed = [gate["name"] for gate in metrics["gates"] if not gate["passed"]]
+        return [
+            f"Model: {metrics['model']} {json.dumps(metrics['params'])}"
+            f" ({metrics['problem_type']}, {len(metrics['candidates'])} settings tried)",
+            f"Validation {metric} {score:.4g} ({metrics['samples']} rows): {against}",
+            f"Also: {others}",
+            f"Gates: {'FAILED ' + ', '.join(failed) if failed else 'all passed'}",
+        ]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def record_run(outputs: Any) -> None:
+    """After a run that made metrics: add it to the run history (08_reporting), which
+    the next run's report compares with; the same model twice is recorded once."""
+    from tasks.layers import DATA, HISTORY
+
+    named = outputs._asdict() if hasattr(outputs, "_asdict") else {}
+    metrics_file = getattr(named.get("metrics"), "path", None)
+    if metrics_file is None:
+        return
+    metrics = json.loads(Path(metrics_file).read_text(encoding="utf-8"))
+    history = DATA / HISTORY
+    runs = history.read_text(encoding="utf-8").splitlines() if history.is_file() else []
+    last = json.loads(runs[-1]) if runs else {}
+    if last.get("fingerprint") == metrics.get("fingerprint"):
+        return
+    entry = {
+        "time": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        **{
+            key: metrics.get(key)
+            for key in ("fingerprint", "model", "params", "selection_metric", "score")
+        },
+        "metrics": metrics.get("metrics"),
+        "data": (metrics.get("data") or {}).get("sha256"),
+    }
+    with history.open("a", encoding="utf-8") as stream:
+        stream.write(json.dumps(entry) + "\n")
 
 
 if __name__ == "__main__":

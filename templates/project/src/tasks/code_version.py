@@ -35,6 +35,15 @@ class CodeVersion:
         return digest.hexdigest()
 
 
+def code_hash(function: object) -> str:
+    """A hash of a project function and the project code it uses, as get_version
+    computes it."""
+    digest = hashlib.sha256()
+    for part in sorted(code_used_by(function.__module__, function.__qualname__)):
+        digest.update(part.encode())
+    return digest.hexdigest()
+
+
 def code_used_by(module: str, name: str) -> set[str]:
     """The task `module.name` and every project definition it reaches, as text. The
     task's decorator is left out: the resources it asks for do not change results."""

@@ -1,68 +1,177 @@
-"""Measure the model on its validation predictions."""
+"""Measure the chosen model on the validation set, against a baseline and the previous
+run, and check the gates of src/candidates.py (08_reporting/metrics.json)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
 
-from tasks.content_hash import HashedFile, ParquetFile
-from tasks.errors import PipelineError
+from candidates import GATES
+from dataset import DATASET
+from tasks.code_version import code_hash
+from tasks.content_hash import HashedFile, ParquetFile, hash_file
+from tasks.generate_model_output import load_model
 from tasks.layers import METRICS, read_table, save
+from tasks.problem import LOWER_IS_BETTER, Problem, better, labels, measure
+from tasks.problem import measure_model, resolve
 from tasks.settings import pipeline_task
+from tasks.train_model import fit_setting
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-@dataclass
-class Metrics:
-    """Validation metrics of a binary classifier."""
-
-    accuracy: float
-    precision: float
-    recall: float
-    f1: float
-    roc_auc: float
-    samples: int
-
-    def to_json(self) -> str:
-        return json.dumps(asdict(self), indent=2) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> Metrics:
-        return cls(**json.loads(text))
+def validation_metrics(predictions: pd.DataFrame, problem: Problem) -> dict[str, float]:
+    """Every metric of the problem type, from the predictions table."""
+    if problem.type == "regression":
+        proba = None
+    elif problem.type == "binary":
+        proba = predictions["score"].to_numpy()
+    else:
+        proba = predictions[[f"proba_{name}" for name in problem.classes]].to_numpy()
+    truth = predictions["target"]
+    return measure(problem, truth, predictions["prediction"].to_numpy(), proba)
 
 
-def compute_metrics(predictions: pd.DataFrame) -> Metrics:
-    """Compare `prediction` and `score` with the true `target`."""
-    from sklearn.metrics import (
-        accuracy_score,
-        f1_score,
-        precision_score,
-        recall_score,
-        roc_auc_score,
-    )
+def baseline_metrics(
+    train: pd.DataFrame, predictions: pd.DataFrame, problem: Problem
+) -> dict[str, float]:
+    """The same metrics for a dummy model of the problem type, fitted on the train
+    set's target alone (the class shares, or the mean)."""
+    import numpy as np
+    from sklearn.dummy import DummyClassifier, DummyRegressor
 
-    target, prediction = predictions["target"], predictions["prediction"]
-    if target.nunique() < 2:
-        raise PipelineError(
-            f"the {len(target)} validation rows are all in one class,"
-            " so ROC AUC is undefined",
-            "use more rows of the smaller class, or a larger --validation_size",
+    dummy = DummyClassifier() if problem.is_classification else DummyRegressor()
+    dummy.fit(np.zeros((len(train), 1)), labels(train, problem))
+    rows = np.zeros((len(predictions), 1))
+    proba = None
+    if problem.is_classification:
+        order = [str(name) for name in dummy.classes_]
+        all_proba = dummy.predict_proba(rows)
+        if problem.type == "binary":
+            proba = all_proba[:, order.index(problem.positive_class)]
+        else:
+            proba = all_proba[:, [order.index(name) for name in problem.classes]]
+    return measure(problem, predictions["target"], dummy.predict(rows), proba)
+
+
+def previous_run(history: Optional[str], fingerprint: str) -> Optional[dict[str, Any]]:
+    """The latest run in the history (one JSON object a line) with other predictions
+    than these: re-running the same model compares it with the run before."""
+    if history is None or not Path(history).is_file():
+        return None
+    runs = [
+        json.loads(line)
+        for line in Path(history).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    earlier = [run for run in runs if run.get("fingerprint") != fingerprint]
+    return earlier[-1] if earlier else None
+
+
+def check_gates(
+    metric: str,
+    score: float,
+    baseline: float,
+    previous: Optional[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Each declared gate: its name, whether it passed, the value and the threshold."""
+    lower = metric in LOWER_IS_BETTER
+    gates = []
+    if GATES.beat_baseline:
+        gates.append(
+            {
+                "name": f"beats the baseline on {metric}",
+                "passed": better(metric, score, baseline),
+                "value": score,
+                "threshold": baseline,
+            }
         )
-    return Metrics(
-        accuracy=float(accuracy_score(target, prediction)),
-        precision=float(precision_score(target, prediction, zero_division=0)),
-        recall=float(recall_score(target, prediction, zero_division=0)),
-        f1=float(f1_score(target, prediction, zero_division=0)),
-        roc_auc=float(roc_auc_score(target, predictions["score"])),
-        samples=len(predictions),
-    )
+    if GATES.min_score is not None:
+        passed = score <= GATES.min_score if lower else score >= GATES.min_score
+        name = f"{metric} {'at most' if lower else 'at least'} {GATES.min_score:g}"
+        gates.append(
+            {"name": name, "passed": passed, "value": score,
+             "threshold": GATES.min_score}
+        )
+    if GATES.max_drop is not None:
+        before = None if previous is None else previous["score"]
+        drop = None if before is None else (score - before if lower else before - score)
+        gates.append(
+            {
+                "name": f"{metric} drops at most {GATES.max_drop:g} from the previous run",
+                "passed": drop is None or drop <= GATES.max_drop,
+                "value": drop,
+                "threshold": GATES.max_drop,
+            }
+        )
+    return gates
+
+
+def evaluation(
+    predictions: pd.DataFrame,
+    model: Any,
+    train: pd.DataFrame,
+    leaderboard: dict[str, Any],
+    fingerprint: str,
+    history: Optional[str],
+) -> dict[str, Any]:
+    """Everything metrics.json holds."""
+    problem = resolve(train)
+    metric = leaderboard["metric"]
+    chosen = next(row for row in leaderboard["candidates"] if row["chosen"])
+    metrics = validation_metrics(predictions, problem)
+    baseline = baseline_metrics(train, predictions, problem)
+    previous = previous_run(history, fingerprint)
+    return {
+        "problem_type": problem.type,
+        "target": problem.target,
+        "positive_class": problem.positive_class or None,
+        "classes": list(problem.classes),
+        "model": chosen["model"],
+        "params": chosen["params"],
+        "selection_metric": metric,
+        "lower_is_better": metric in LOWER_IS_BETTER,
+        "score": metrics[metric],
+        "metrics": metrics,
+        "train_metrics": measure_model(model, train, problem),
+        "baseline": baseline,
+        "previous": previous,
+        "candidates": [
+            {key: row[key] for key in ("model", "params", "score", "train_score")}
+            for row in leaderboard["candidates"]
+        ],
+        "fit_seconds": chosen["seconds"],
+        "gates": check_gates(metric, metrics[metric], baseline[metric], previous),
+        "samples": len(predictions),
+        "data": {
+            **train.attrs.get("raw_data", {}),
+            "rows_dropped": train.attrs.get("rows_dropped", {}),
+            "leave_out": DATASET.leave_out,
+        },
+        "fingerprint": fingerprint,
+        "code_version": code_hash(fit_setting)[:12],
+    }
 
 
 @pipeline_task
-def evaluate_task(predictions: ParquetFile) -> HashedFile:
-    """Return the validation metrics, as JSON."""
-    metrics = compute_metrics(read_table(predictions))
-    return save(METRICS, lambda path: path.write_text(metrics.to_json()))
+def evaluate_task(
+    predictions: ParquetFile,
+    model: HashedFile,
+    train: ParquetFile,
+    candidates: HashedFile,
+    history: Optional[HashedFile] = None,
+) -> HashedFile:
+    """Return the validation metrics, the baseline's, the candidates' scores and the
+    gates, as JSON."""
+    metrics = evaluation(
+        read_table(predictions),
+        load_model(model.download()),
+        read_table(train),
+        json.loads(Path(candidates.download()).read_text(encoding="utf-8")),
+        hash_file(predictions.download()) or "",
+        None if history is None else history.download(),
+    )
+    text = json.dumps(metrics, indent=2, default=str) + "\n"
+    return save(METRICS, lambda path: path.write_text(text, encoding="utf-8"))

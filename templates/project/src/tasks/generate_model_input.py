@@ -5,13 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from tasks.content_hash import ParquetFile
+from tasks.declarations import check_splits
 from tasks.errors import PipelineError
 from tasks.layers import TEST, TRAIN, VALIDATION, read_table, save_table
-from tasks.process_raw_data import TARGET_COLUMN
+from tasks.problem import labels, resolve
 from tasks.settings import pipeline_task
 
 if TYPE_CHECKING:
     import pandas as pd
+
+MIN_ROWS = 10
 
 ModelInput = NamedTuple(
     "ModelInput",
@@ -28,38 +31,40 @@ class Splits(NamedTuple):
 def split_data(
     data: pd.DataFrame, test_size: float, validation_size: float, seed: int
 ) -> Splits:
-    """Stratified split: `test_size` and `validation_size` are fractions of all rows."""
+    """`test_size` and `validation_size` are fractions of all rows; a classification
+    is split stratified, so that each set has every class in its share."""
     from sklearn.model_selection import train_test_split
 
-    if not (0 < test_size < 1 and 0 < validation_size < 1) or (
-        test_size + validation_size >= 1
-    ):
+    check_splits(test_size, validation_size, "the split")
+    if len(data) < MIN_ROWS:
         raise PipelineError(
-            f"test_size {test_size} and validation_size {validation_size} leave"
-            " no rows to train on",
-            "pass two fractions above 0 whose sum is below 1,"
-            " e.g. --test_size 0.2 --validation_size 0.2",
+            f"{len(data)} rows are too few to train, test and validate a model on",
+            f"give at least {MIN_ROWS} rows with a target value",
         )
+    problem = resolve(data)
+    strata = labels(data, problem) if problem.is_classification else None
     try:
         train_and_test, validation = train_test_split(
-            data,
-            test_size=validation_size,
-            random_state=seed,
-            stratify=data[TARGET_COLUMN],
+            data, test_size=validation_size, random_state=seed, stratify=strata
         )
         train, test = train_test_split(
             train_and_test,
             test_size=test_size / (1 - validation_size),
             random_state=seed,
-            stratify=train_and_test[TARGET_COLUMN],
+            stratify=None if strata is None else strata[train_and_test.index],
         )
     except ValueError as error:
-        counts = data[TARGET_COLUMN].value_counts().to_dict()
+        counts = strata.value_counts() if strata is not None else None
+        smallest = (
+            f"; the smallest class, {counts.index[-1]!r}, has {counts.iloc[-1]}"
+            if counts is not None
+            else ""
+        )
         raise PipelineError(
-            f"{len(data)} rows (per class: {counts}) do not split into train, test"
-            f" and validation sets with both classes in each ({error})",
-            "use more rows of the smaller class, or other --test_size and"
-            " --validation_size",
+            f"{len(data)} rows are too few to split into train, test and validation"
+            f" sets{smallest} ({error})",
+            "give more rows (at least 3 of every class), or change test_size and"
+            " validation_size in src/dataset.py",
         ) from error
     return Splits(
         train.reset_index(drop=True),

@@ -1,35 +1,45 @@
 """Score the validation set with the trained model (layer 07_model_output).
 
-Running inference here, through the same serialised model a service would load, catches
-train-serving skew before the model ships."""
+Running inference here, through the same serialised model a service would load, on the
+raw rows, catches train-serving skew before the model ships."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from dataset import DATASET
 from tasks.content_hash import HashedFile, ParquetFile
 from tasks.errors import PipelineError
 from tasks.layers import PREDICTIONS, read_table, save_table
+from tasks.problem import Problem, predict, resolve
 from tasks.settings import pipeline_task
-from tasks.train_model import split_features
 
 if TYPE_CHECKING:
     import pandas as pd
     from sklearn.pipeline import Pipeline
 
 
-def predict(model: Pipeline, data: pd.DataFrame) -> pd.DataFrame:
-    """One row per input row: the true `target`, the `prediction` and its `score`."""
+def predictions_table(
+    model: Pipeline, data: pd.DataFrame, problem: Problem
+) -> pd.DataFrame:
+    """One row per input row: its left-out columns (ids), the true `target`, the
+    `prediction`, and the `score` of the positive class (binary) or a `proba_CLASS`
+    per class (multiclass)."""
     import pandas as pd
 
-    features, target = split_features(data)
-    return pd.DataFrame(
-        {
-            "target": target.to_numpy(),
-            "prediction": model.predict(features),
-            "score": model.predict_proba(features)[:, 1],
-        }
-    )
+    predicted, proba = predict(model, data, problem)
+    table = data[DATASET.leave_out].copy()
+    truth = data[problem.target]
+    table["target"] = truth.astype(str) if problem.is_classification else truth
+    table["prediction"] = predicted
+    if problem.type == "binary":
+        table["score"] = proba
+    elif problem.type == "multiclass":
+        probabilities = pd.DataFrame(
+            proba, columns=[f"proba_{name}" for name in problem.classes]
+        )
+        table = pd.concat([table, probabilities], axis=1)
+    return table
 
 
 def load_model(path: str) -> Pipeline:
@@ -50,5 +60,6 @@ def generate_model_output_task(
     model: HashedFile, validation: ParquetFile
 ) -> ParquetFile:
     """Load the serialised model and return its predictions on the validation set."""
-    predictions = predict(load_model(model.download()), read_table(validation))
+    data = read_table(validation)
+    predictions = predictions_table(load_model(model.download()), data, resolve(data))
     return save_table(predictions, PREDICTIONS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Optional
 
 from flytekit import FlyteContextManager, current_context
 from flytekit.types.file import FlyteFile
@@ -25,15 +25,18 @@ if TYPE_CHECKING:
 # Relative to the project root, where ./run runs.
 DATA = Path("data")
 
-RAW_DATA = "01_raw/breast_cancer.csv"  # the bundled sample
 PRIMARY = "03_primary/primary.parquet"
 TRAIN = "05_model_input/train.parquet"
 TEST = "05_model_input/test.parquet"
 VALIDATION = "05_model_input/validation.parquet"
 MODEL = "06_models/model.joblib"
+LEADERBOARD = "06_models/candidates.json"
+MODEL_CARD = "06_models/model_card.md"
+CANDIDATES_DIR = "06_models/candidates"
 PREDICTIONS = "07_model_output/predictions.parquet"
 METRICS = "08_reporting/metrics.json"
 REPORT = "08_reporting/report.html"
+HISTORY = "08_reporting/history.jsonl"
 
 # The workflow that writes each file on a local run: what to run when one is missing.
 WRITTEN_BY = {
@@ -42,6 +45,7 @@ WRITTEN_BY = {
     TEST: "generate_model_input",
     VALIDATION: "generate_model_input",
     MODEL: "train_model",
+    LEADERBOARD: "train_model",
     PREDICTIONS: "generate_model_output",
     METRICS: "evaluate",
     REPORT: "reporting",
@@ -76,13 +80,14 @@ def save_table(frame: pd.DataFrame, name: str) -> FlyteFile:
     return save(name, lambda path: frame.to_parquet(path, index=False))
 
 
-def read_table(file: FlyteFile) -> pd.DataFrame:
-    """A table input, from the Parquet file an earlier step wrote."""
+def read_table(file: FlyteFile, columns: Optional[list[str]] = None) -> pd.DataFrame:
+    """A table input (or some of its columns), from the Parquet file an earlier step
+    wrote."""
     import pandas as pd
 
     path = file.download()
     try:
-        return pd.read_parquet(path)
+        return pd.read_parquet(path, columns=columns)
     except Exception as error:
         raise PipelineError(
             f"{file.path} is not a Parquet table ({error})",

@@ -1,164 +1,441 @@
-"""The model report: one self-contained HTML page (08_reporting/report.html), also
-shown as the task's Flyte Deck."""
+"""The model report: one self-contained HTML page (08_reporting/report.html), also the
+task's Flyte Deck, and the model card beside the model (06_models/model_card.md)."""
 
 from __future__ import annotations
 
 import base64
 import io
+import json
+from datetime import datetime, timezone
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from flytekit import Deck
 from flytekit.deck import DeckField
 
 from tasks.content_hash import HashedFile, ParquetFile
-from tasks.evaluate import Metrics
 from tasks.generate_model_output import load_model
-from tasks.layers import REPORT, read_table, save
-from tasks.process_raw_data import LABEL_COLUMN, POSITIVE_LABEL, TARGET_COLUMN
-from tasks.settings import pipeline_task
+from tasks.layers import MODEL_CARD, REPORT, read_table, save
+from tasks.problem import Problem, features, labels, resolve
+from tasks.settings import PROJECT, pipeline_task
 
 if TYPE_CHECKING:
     import pandas as pd
-    from sklearn.pipeline import Pipeline
+    from matplotlib.figure import Figure
+
+Report = NamedTuple("Report", [("report", HashedFile), ("model_card", HashedFile)])
 
 # Scoped to the report, so that it styles the report alone inside the Flyte Deck too.
 STYLE = """
-.report { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
+.report { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
           padding: 0 1rem; color: #1f2328; }
 .report .subtitle { color: #656d76; margin-top: 0; }
 .report table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
-.report th, .report td { border: 1px solid #d0d7de; padding: 0.35rem 0.8rem;
+.report th, .report td { border: 1px solid #d0d7de; padding: 0.3rem 0.7rem;
                          text-align: right; }
 .report th:first-child, .report td:first-child { text-align: left; }
 .report thead th { background: #f6f8fa; }
 .report caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
-.report img { max-width: 26rem; }
+.report tr.chosen td { font-weight: 600; background: #ddf4ff; }
+.report .passed { color: #1a7f37; font-weight: 600; }
+.report .failed { color: #cf222e; font-weight: 600; }
+.report img { max-width: 28rem; margin: 0 1rem 1rem 0; vertical-align: top; }
 """
+THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+TOP_FEATURES = 15
+MAX_ROC_CLASSES = 10
 
 
-def table(id: str, caption: str, header: list[str], rows: list[list[str]]) -> str:
-    """An HTML table; every cell is escaped."""
-    head = "".join(f"<th>{escape(cell)}</th>" for cell in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>"
-        for row in rows
-    )
+def table(id: str, caption: str, header: list[str], rows: list[list[Any]]) -> str:
+    """An HTML table; every cell is escaped. A row whose first cell is ("chosen", …)
+    is highlighted."""
+    head = "".join(f"<th>{escape(str(cell))}</th>" for cell in header)
+    body = []
+    for row in rows:
+        marked = bool(row) and isinstance(row[0], tuple)
+        cells = [row[0][1], *row[1:]] if marked else row
+        cells_html = "".join(f"<td>{cell_html(cell)}</td>" for cell in cells)
+        body.append(f'<tr{" class=chosen" if marked else ""}>{cells_html}</tr>')
     return (
         f'<table id="{id}"><caption>{escape(caption)}</caption>'
-        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
     )
 
 
-def metrics_table(metrics: Metrics) -> str:
-    """The headline metrics: shares as percentages, ROC AUC as a fraction."""
+def cell_html(cell: Any) -> str:
+    if isinstance(cell, bool):
+        return '<span class="passed">passed</span>' if cell else (
+            '<span class="failed">FAILED</span>'
+        )
+    return escape(number(cell) if isinstance(cell, float) else str(cell))
+
+
+def number(value: Any) -> str:
+    """A metric as people read it: 4 significant digits, '–' for none."""
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def delta(value: float, other: Any, lower_is_better: bool) -> str:
+    """`value - other`, signed, with whether it is better."""
+    if other is None:
+        return "–"
+    change = value - other
+    if change == 0:
+        return "±0"
+    improved = (change < 0) == lower_is_better
+    return f"{change:+.4g} ({'better' if improved else 'worse'})"
+
+
+def image(figure: Figure, id: str, alt: str) -> str:
+    """A figure as an inline PNG <img> tag."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight", dpi=90)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return f'<img id="{id}" alt="{escape(alt)}" src="data:image/png;base64,{encoded}"/>'
+
+
+def new_figure(size: tuple[float, float] = (5, 4.2)) -> tuple[Figure, Any]:
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=size)
+    return figure, figure.subplots()
+
+
+def header_section(metrics: dict[str, Any], splits: dict[str, pd.DataFrame]) -> str:
+    data = metrics["data"]
     rows = [
-        ["Accuracy", f"{metrics.accuracy:.1%}"],
-        ["Precision", f"{metrics.precision:.1%}"],
-        ["Recall", f"{metrics.recall:.1%}"],
-        ["F1 score", f"{metrics.f1:.1%}"],
-        ["ROC AUC", f"{metrics.roc_auc:.3f}"],
+        ["Project", PROJECT],
+        ["Data", f"{data.get('file', '?')} (sha256 {str(data.get('sha256'))[:12]})"],
+        ["Target", metrics["target"]],
+        ["Problem type", metrics["problem_type"]],
+        ["Rows", ", ".join(f"{name} {len(split)}" for name, split in splits.items())],
+        ["Code version", metrics.get("code_version", "–")],
+        ["Report made", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")],
     ]
-    caption = f"Validation metrics ({metrics.samples} rows)"
-    return table("metrics", caption, ["Metric", "Value"], rows)
+    return table("run", "This run", ["", ""], rows)
 
 
-def model_table(model: Pipeline) -> str:
-    """What was trained, and the regularization train_model chose."""
-    estimator = model[-1]
+def headline_section(metrics: dict[str, Any]) -> str:
+    metric, lower = metrics["selection_metric"], metrics["lower_is_better"]
+    score = metrics["score"]
+    baseline = metrics["baseline"][metric]
+    previous = metrics.get("previous")
+    before = None if previous is None else previous.get("score")
     rows = [
-        ["Model", " + ".join(type(step).__name__ for step in model)],
-        ["Chosen regularization (C)", f"{estimator.C:g}"],
+        ["Chosen model", metrics["model"], ""],
+        ["Parameters", json.dumps(metrics["params"]), ""],
+        [f"Validation {metric}", score, ""],
+        ["Baseline (dummy model)", baseline, delta(score, baseline, lower)],
+        ["Previous run", before, delta(score, before, lower)],
     ]
-    return table("model", "Model", ["", ""], rows)
+    names = list(metrics["metrics"])
+    scores = [
+        [name, metrics["train_metrics"][name], metrics["metrics"][name],
+         metrics["baseline"][name]]
+        for name in names
+    ]
+    return (
+        table("headline", f"Headline: {metric}", ["", "Value", "Change"], rows)
+        + table("scores", "Train against validation (and the baseline)",
+                ["Metric", "Train", "Validation", "Baseline"], scores)
+    )
 
 
-def confusion_matrix_table(predictions: pd.DataFrame) -> str:
-    """Counts of validation rows by true class (rows) and predicted class (columns)."""
-    counts = predictions.groupby(["target", "prediction"]).size()
-    classes = [(0, f"not {POSITIVE_LABEL}"), (1, POSITIVE_LABEL)]
+def leaderboard_section(metrics: dict[str, Any]) -> str:
+    rows = []
+    for candidate in metrics["candidates"]:
+        chosen = (
+            candidate["model"] == metrics["model"]
+            and candidate["params"] == metrics["params"]
+        )
+        name = ("chosen", f"{candidate['model']} (chosen)") if chosen else (
+            candidate["model"]
+        )
+        rows.append([name, json.dumps(candidate["params"]), candidate["score"],
+                     candidate["train_score"]])
+    metric = metrics["selection_metric"]
+    header = ["Model", "Parameters", f"Test {metric}", f"Train {metric}"]
+    caption = f"Leaderboard: every setting tried ({len(rows)}), best first"
+    return table("leaderboard", caption, header, rows)
+
+
+def binary_section(predictions: pd.DataFrame, problem: Problem) -> str:
+    from sklearn.calibration import CalibrationDisplay
+    from sklearn.metrics import PrecisionRecallDisplay, RocCurveDisplay
+    from sklearn.metrics import precision_recall_fscore_support
+
+    positive = problem.positive_class
+    hits = (predictions["target"] == positive).to_numpy()
+    score = predictions["score"].to_numpy()
+    images = []
+    for display, id, alt in (
+        (RocCurveDisplay, "roc-curve", "ROC curve"),
+        (PrecisionRecallDisplay, "pr-curve", "Precision-recall curve"),
+    ):
+        figure, axes = new_figure()
+        display.from_predictions(hits, score, ax=axes, name="model",
+                                 plot_chance_level=True)
+        axes.set_title(f"{alt} (validation, positive: {positive})")
+        images.append(image(figure, id, alt))
+    figure, axes = new_figure()
+    CalibrationDisplay.from_predictions(hits, score, n_bins=10, ax=axes, name="model")
+    axes.set_title("Calibration (validation)")
+    images.append(image(figure, "calibration-curve", "Calibration curve"))
+    rows = []
+    for threshold in THRESHOLDS:
+        precision, recall, f1, _ = precision_recall_fscore_support(
+            hits, score >= threshold, average="binary", zero_division=0
+        )
+        label = f"{threshold:.1f}"
+        first = ("chosen", f"{label} (used)") if threshold == 0.5 else label
+        rows.append([first, float(precision), float(recall), float(f1),
+                     int((score >= threshold).sum())])
+    thresholds = table(
+        "thresholds",
+        f"Thresholds: a row is {positive} when its score is at least the threshold",
+        ["Threshold", "Precision", "Recall", "F1", "Rows flagged"],
+        rows,
+    )
+    return (
+        "<h2>Binary classification</h2>" + "".join(images) + thresholds
+        + confusion_table(predictions, problem)
+    )
+
+
+def confusion_table(predictions: pd.DataFrame, problem: Problem) -> str:
+    """Counts of validation rows by true class (rows) and predicted class (columns);
+    for a multiclass problem, each row's share of its class."""
+    import pandas as pd
+
+    counts = pd.crosstab(
+        predictions["target"].astype(str), predictions["prediction"].astype(str)
+    ).reindex(index=problem.classes, columns=problem.classes, fill_value=0)
+    share = problem.type == "multiclass"
+    if share:
+        counts = counts.div(counts.sum(axis=1).replace(0, 1), axis=0)
     rows = [
-        [f"true {name}"] + [str(counts.get((actual, guess), 0)) for guess, _ in classes]
-        for actual, name in classes
+        [f"true {name}", *(f"{v:.0%}" if share else str(v) for v in counts.loc[name])]
+        for name in problem.classes
     ]
-    header = ["", *(f"predicted {name}" for _, name in classes)]
-    caption = f"Confusion matrix ({LABEL_COLUMN} {POSITIVE_LABEL} is positive)"
+    caption = "Confusion matrix" + (" (share of each true class)" if share else "")
+    header = ["", *(f"predicted {name}" for name in problem.classes)]
     return table("confusion-matrix", caption, header, rows)
 
 
-def data_table(splits: dict[str, pd.DataFrame]) -> str:
-    """Rows per split and their class balance."""
+def multiclass_section(predictions: pd.DataFrame, problem: Problem) -> str:
+    from sklearn.metrics import RocCurveDisplay, classification_report
+
+    report = classification_report(
+        predictions["target"].astype(str),
+        predictions["prediction"].astype(str),
+        labels=list(problem.classes),
+        output_dict=True,
+        zero_division=0,
+    )
     rows = [
-        [
-            name,
-            str(len(split)),
-            str(int(split[TARGET_COLUMN].sum())),
-            f"{split[TARGET_COLUMN].mean():.1%}",
-        ]
-        for name, split in splits.items()
+        [name, report[name]["precision"], report[name]["recall"],
+         report[name]["f1-score"], int(report[name]["support"])]
+        for name in problem.classes
     ]
-    header = ["Split", "Rows", f"{LABEL_COLUMN} {POSITIVE_LABEL}", "Positive share"]
-    return table("data", "Data", header, rows)
-
-
-def roc_curve_image(predictions: pd.DataFrame, roc_auc: float) -> str:
-    """The ROC curve of the validation predictions, as an inline PNG <img> tag."""
-    from matplotlib.figure import Figure
-    from sklearn.metrics import roc_curve
-
-    false_positive_rate, true_positive_rate, _ = roc_curve(
-        predictions["target"], predictions["score"]
-    )
-    figure = Figure(figsize=(5, 5))
-    axes = figure.subplots()
-    axes.plot(
-        false_positive_rate, true_positive_rate, label=f"model (AUC {roc_auc:.3f})"
-    )
-    axes.plot([0, 1], [0, 1], linestyle="--", label="chance")
-    axes.set_xlabel("False positive rate")
-    axes.set_ylabel("True positive rate")
-    axes.set_title("ROC curve (validation set)")
-    axes.legend(loc="lower right")
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", bbox_inches="tight")
-    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    per_class = table("per-class", "Per class (validation)",
+                      ["Class", "Precision", "Recall", "F1", "Support"], rows)
+    roc = ""
+    if len(problem.classes) <= MAX_ROC_CLASSES:
+        figure, axes = new_figure()
+        for name in problem.classes:
+            RocCurveDisplay.from_predictions(
+                predictions["target"] == name, predictions[f"proba_{name}"],
+                ax=axes, name=str(name),
+            )
+        axes.plot([0, 1], [0, 1], linestyle="--", color="grey")
+        axes.set_title("One-vs-rest ROC curves (validation)")
+        roc = image(figure, "roc-curve", "One-vs-rest ROC curves")
     return (
-        f'<img id="roc-curve" alt="ROC curve" src="data:image/png;base64,{encoded}"/>'
+        "<h2>Multiclass classification</h2>" + per_class
+        + confusion_table(predictions, problem) + roc
     )
 
 
-def render_report(
-    metrics: Metrics,
-    predictions: pd.DataFrame,
-    model: Pipeline,
-    splits: dict[str, pd.DataFrame],
-) -> str:
-    """The report, with its style: metrics, model, confusion matrix, ROC curve, data."""
+def regression_section(predictions: pd.DataFrame) -> str:
+    from sklearn.metrics import PredictionErrorDisplay
+
+    truth = predictions["target"].to_numpy(dtype=float)
+    predicted = predictions["prediction"].to_numpy(dtype=float)
+    images = []
+    for kind, id, alt in (
+        ("actual_vs_predicted", "predicted-vs-actual", "Predicted against actual"),
+        ("residual_vs_predicted", "residuals", "Residuals against predicted"),
+    ):
+        figure, axes = new_figure()
+        PredictionErrorDisplay.from_predictions(truth, predicted, kind=kind, ax=axes)
+        axes.set_title(f"{alt} (validation)")
+        images.append(image(figure, id, alt))
+    figure, axes = new_figure()
+    axes.hist(predicted - truth, bins=30)
+    axes.set_xlabel("Error (predicted - actual)")
+    axes.set_ylabel("Rows")
+    axes.set_title("Errors (validation)")
+    images.append(image(figure, "error-histogram", "Error histogram"))
+    return "<h2>Regression</h2>" + "".join(images)
+
+
+def importance_section(model: Any, validation: pd.DataFrame, problem: Problem,
+                       seed: int) -> str:
+    """Permutation importance of each raw column on the validation set: how much the
+    score falls when the column's values are shuffled."""
+    from sklearn.inspection import permutation_importance
+
+    scoring = {"binary": "roc_auc", "multiclass": "f1_macro",
+               "regression": "neg_root_mean_squared_error"}[problem.type]
+    rows_x = features(validation, problem)
+    found = permutation_importance(
+        model, rows_x, labels(validation, problem), scoring=scoring, n_repeats=3,
+        random_state=seed, n_jobs=1,
+    )
+    order = found.importances_mean.argsort()[::-1][:TOP_FEATURES]
+    rows = [
+        [str(rows_x.columns[i]), float(found.importances_mean[i]),
+         float(found.importances_std[i])]
+        for i in order
+    ]
+    caption = (
+        f"Permutation importance (validation, {scoring}): the top"
+        f" {len(rows)} of {rows_x.shape[1]} columns"
+    )
+    return table("importance", caption, ["Column", "Score drop", "Spread (std)"], rows)
+
+
+def data_section(metrics: dict[str, Any], splits: dict[str, pd.DataFrame],
+                 problem: Problem) -> str:
+    import pandas as pd
+
+    whole = pd.concat(splits.values(), ignore_index=True)
+    columns = features(whole, problem).columns
+    missing = whole[columns].isna().sum()
+    missing_rows = [[name, int(count), f"{count / len(whole):.1%}"]
+                    for name, count in missing.items() if count]
+    parts = [
+        table("missing", "Missing values, imputed by the model (all splits)",
+              ["Column", "Missing", "Share"], missing_rows or [["none", 0, "0%"]])
+    ]
+    dropped = metrics["data"].get("rows_dropped") or {}
+    parts.append(
+        table("dropped", "Rows dropped before training", ["Why", "Rows"],
+              [[why, count] for why, count in dropped.items()] or [["none", 0]])
+    )
+    if problem.is_classification:
+        rows = [
+            [name, len(split), *(
+                f"{share:.1%}" for share in labels(split, problem)
+                .value_counts(normalize=True)
+                .reindex(problem.classes, fill_value=0)
+            )]
+            for name, split in splits.items()
+        ]
+        parts.append(table("balance", "Class balance per split",
+                           ["Split", "Rows", *problem.classes], rows))
+    else:
+        rows = [
+            [name, len(split), *map(float, labels(split, problem).describe()[
+                ["mean", "std", "min", "50%", "max"]])]
+            for name, split in splits.items()
+        ]
+        parts.append(table("balance", "Target distribution per split",
+                           ["Split", "Rows", "Mean", "Std", "Min", "Median", "Max"],
+                           rows))
+    if metrics["data"].get("leave_out"):
+        parts.append(f"<p>Left out of the features: "
+                     f"{escape(', '.join(metrics['data']['leave_out']))}.</p>")
+    return "<h2>The data</h2>" + "".join(parts)
+
+
+def gates_section(metrics: dict[str, Any]) -> str:
+    rows = [[gate["name"], gate["passed"], number(gate["value"]),
+             number(gate["threshold"])] for gate in metrics["gates"]]
+    return table("gates", "Gates (src/candidates.py)",
+                 ["Gate", "Result", "Value", "Threshold"], rows or [["none", True,
+                                                                    "", ""]])
+
+
+def render_report(metrics: dict[str, Any], predictions: pd.DataFrame, model: Any,
+                  splits: dict[str, pd.DataFrame], seed: int = 0) -> str:
+    """The report, with its style."""
+    problem = resolve(splits["train"])
+    section = {
+        "binary": lambda: binary_section(predictions, problem),
+        "multiclass": lambda: multiclass_section(predictions, problem),
+        "regression": lambda: regression_section(predictions),
+    }[problem.type]
+    passed = all(gate["passed"] for gate in metrics["gates"])
+    verdict = "every gate passed" if passed else "a gate FAILED: do not ship"
     return "\n".join(
         [
             f"<style>{STYLE}</style>",
             '<div class="report">',
-            "<h1>Model report</h1>",
-            '<p class="subtitle">Measured on the validation set, which the model'
-            " and its regularization never saw.</p>",
-            metrics_table(metrics),
-            model_table(model),
-            confusion_matrix_table(predictions),
-            "<h2>ROC curve</h2>",
-            roc_curve_image(predictions, metrics.roc_auc),
-            data_table(splits),
+            f"<h1>Model report: {escape(metrics['model'])}</h1>",
+            f'<p class="subtitle">Measured on the validation set, which neither the'
+            f" model nor its selection saw; {escape(verdict)}.</p>",
+            header_section(metrics, splits),
+            headline_section(metrics),
+            gates_section(metrics),
+            leaderboard_section(metrics),
+            section(),
+            importance_section(model, splits["validation"], problem, seed),
+            data_section(metrics, splits, problem),
             "</div>",
         ]
     )
 
 
 def html_page(report: str) -> str:
-    """One self-contained page: its style and its image are inline."""
+    """One self-contained page: its style and its images are inline."""
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
         f"<title>Model report</title></head>\n<body>\n{report}\n</body>\n</html>\n"
     )
+
+
+def model_card(metrics: dict[str, Any]) -> str:
+    """The model card: what the model is, what it was trained on, how it scores."""
+    import platform
+    from importlib.metadata import version
+
+    libraries = ", ".join(
+        f"{name} {version(name)}"
+        for name in ("scikit-learn", "pandas", "numpy", "flytekit")
+    )
+    data = metrics["data"]
+    lines = [
+        f"# Model card: {metrics['model']}",
+        "",
+        f"- Project: {PROJECT}",
+        f"- Model: {metrics['model']}, parameters {json.dumps(metrics['params'])}",
+        f"- Problem: {metrics['problem_type']}, target `{metrics['target']}`"
+        + (f", positive class `{metrics['positive_class']}`"
+           if metrics.get("positive_class") else ""),
+        f"- Data: {data.get('file')} (sha256 {data.get('sha256')})",
+        f"- Training time: {metrics['fit_seconds']:.2f} s",
+        f"- Libraries: Python {platform.python_version()}, {libraries}",
+        "",
+        "| metric | validation | train | baseline |",
+        "|---|---|---|---|",
+    ]
+    for name, value in metrics["metrics"].items():
+        lines.append(
+            f"| {name} | {value:.4g} | {metrics['train_metrics'][name]:.4g}"
+            f" | {metrics['baseline'][name]:.4g} |"
+        )
+    lines += ["", "| gate | result | value | threshold |", "|---|---|---|---|"]
+    for gate in metrics["gates"]:
+        result = "passed" if gate["passed"] else "FAILED"
+        lines.append(f"| {gate['name']} | {result} | {number(gate['value'])}"
+                     f" | {number(gate['threshold'])} |")
+    return "\n".join(lines) + "\n"
 
 
 # The deck opens on the report: flytekit's timeline deck, which would come first, is
@@ -174,16 +451,38 @@ def reporting_task(
     train: ParquetFile,
     test: ParquetFile,
     validation: ParquetFile,
-) -> HashedFile:
-    """Show the report as the task's Flyte Deck and return it as an HTML file."""
+) -> Report:
+    """Show the report as the task's Flyte Deck; return it as an HTML file, and the
+    model card."""
+    from dataset import DATASET
+
     splits = {"train": train, "test": test, "validation": validation}
+    values = json.loads(Path(metrics.download()).read_text(encoding="utf-8"))
     report = render_report(
-        Metrics.from_json(Path(metrics.download()).read_text(encoding="utf-8")),
+        values,
         read_table(predictions),
         load_model(model.download()),
         {name: read_table(file) for name, file in splits.items()},
+        DATASET.seed,
     )
     Deck("Model report", report)
-    return save(
-        REPORT, lambda path: path.write_text(html_page(report), encoding="utf-8")
+    card = model_card(values)
+    return Report(
+        save(REPORT, lambda path: path.write_text(html_page(report), encoding="utf-8")),
+        save(MODEL_CARD, lambda path: path.write_text(card, encoding="utf-8")),
     )
+
+
+@pipeline_task
+def check_gates_task(metrics: HashedFile, report: HashedFile) -> None:
+    """Fail the run if a gate failed (after the report, which says why, is written)."""
+    from tasks.errors import PipelineError
+
+    values = json.loads(Path(metrics.download()).read_text(encoding="utf-8"))
+    for gate in values["gates"]:
+        if not gate["passed"]:
+            raise PipelineError(
+                f"gate failed: {gate['name']}: {number(gate['value'])} against"
+                f" {number(gate['threshold'])} (report: {report.path})",
+                "improve the model or the data, or change GATES in src/candidates.py",
+            )

@@ -1,22 +1,24 @@
-"""Workflow: the complete pipeline, raw data -> every data layer: the model, its metrics
-and its report."""
+"""Workflow: the complete pipeline, raw data -> every data layer: the model, its metrics,
+its report and its model card; it fails if a gate fails, after the report is written."""
 
-from typing import NamedTuple
+from typing import NamedTuple, Optional
 
 from flytekit import workflow
 
+from dataset import DATASET
 from tasks.content_hash import HashedFile, ParquetFile
-from tasks.layers import RAW_DATA
+from tasks.layers import HISTORY
 from workflows.evaluate import evaluate
 from workflows.generate_model_input import generate_model_input
 from workflows.generate_model_output import generate_model_output
 from workflows.process_raw_data import process_raw_data
 from workflows.reporting import reporting
-from workflows.train_model import DEFAULT_REGULARIZATIONS, train_model
+from workflows.train_model import train_model
 
-# Read from data/ by a local run unless passed (see workflows/__init__.py); with
-# --remote, ./run uploads it unless given an s3:// URI.
-LOCAL_INPUTS = {"raw_data": RAW_DATA}
+# Read by a local run unless passed (see workflows/__init__.py): the declared raw data
+# (src/dataset.py), and the history of earlier runs when there is one. With --remote,
+# ./run uploads a local raw_data file, and passes an s3:// URI as it is.
+LOCAL_INPUTS = {"raw_data": DATASET.raw_data, "history": HISTORY}
 
 PipelineOutput = NamedTuple(
     "PipelineOutput",
@@ -26,9 +28,11 @@ PipelineOutput = NamedTuple(
         ("test", ParquetFile),
         ("validation", ParquetFile),
         ("model", HashedFile),
+        ("candidates", HashedFile),
         ("predictions", ParquetFile),
         ("metrics", HashedFile),
         ("report", HashedFile),
+        ("model_card", HashedFile),
     ],
 )
 
@@ -36,10 +40,10 @@ PipelineOutput = NamedTuple(
 @workflow
 def full(
     raw_data: HashedFile,
-    test_size: float = 0.2,
-    validation_size: float = 0.2,
-    seed: int = 42,
-    regularizations: list[float] = DEFAULT_REGULARIZATIONS,
+    test_size: float = DATASET.test_size,
+    validation_size: float = DATASET.validation_size,
+    seed: int = DATASET.seed,
+    history: Optional[HashedFile] = None,
 ) -> PipelineOutput:
     """Run every step as a sub-workflow; return what each one wrote."""
     primary = process_raw_data(raw_data=raw_data)
@@ -49,10 +53,16 @@ def full(
         validation_size=validation_size,
         seed=seed,
     )
-    model = train_model(train=train, test=test, regularizations=regularizations)
+    model, candidates = train_model(train=train, test=test)
     predictions = generate_model_output(model=model, validation=validation)
-    metrics = evaluate(predictions=predictions)
-    report = reporting(
+    metrics = evaluate(
+        predictions=predictions,
+        model=model,
+        train=train,
+        candidates=candidates,
+        history=history,
+    )
+    report, model_card = reporting(
         metrics=metrics,
         predictions=predictions,
         model=model,
@@ -66,7 +76,9 @@ def full(
         test=test,
         validation=validation,
         model=model,
+        candidates=candidates,
         predictions=predictions,
         metrics=metrics,
         report=report,
+        model_card=model_card,
     )

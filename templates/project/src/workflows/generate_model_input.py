@@ -2,6 +2,7 @@
 
 from flytekit import workflow
 
+from dataset import DATASET
 from tasks.content_hash import ParquetFile
 from tasks.generate_model_input import ModelInput, generate_model_input_task
 from tasks.layers import PRIMARY
@@ -13,11 +14,11 @@ LOCAL_INPUTS = {"primary": PRIMARY}
 @workflow
 def generate_model_input(
     primary: ParquetFile,
-    test_size: float = 0.2,
-    validation_size: float = 0.2,
-    seed: int = 42,
+    test_size: float = DATASET.test_size,
+    validation_size: float = DATASET.validation_size,
+    seed: int = DATASET.seed,
 ) -> ModelInput:
-    """Create the train, test and validation sets, stratified by the target."""
+    """Create the train, test and validation sets (stratified for a classification)."""
     return generate_model_input_task(
         primary=primary,
         test_size=test_size,

@@ -1,10 +1,11 @@
-"""Workflow: metrics, predictions, model and data -> report (data/08_reporting/)."""
+"""Workflow: metrics, predictions, model and data -> report (data/08_reporting/) and
+model card (data/06_models/); fails if a gate failed, once the report is written."""
 
 from flytekit import workflow
 
 from tasks.content_hash import HashedFile, ParquetFile
 from tasks.layers import METRICS, MODEL, PREDICTIONS, TEST, TRAIN, VALIDATION
-from tasks.reporting import reporting_task
+from tasks.reporting import Report, check_gates_task, reporting_task
 
 # Read from data/ by a local run unless passed (see workflows/__init__.py).
 LOCAL_INPUTS = {
@@ -25,9 +26,10 @@ def reporting(
     train: ParquetFile,
     test: ParquetFile,
     validation: ParquetFile,
-) -> HashedFile:
-    """Write the HTML report and show it as a Flyte Deck."""
-    return reporting_task(
+) -> Report:
+    """Write the HTML report (also the Flyte Deck) and the model card; then check the
+    gates."""
+    report, model_card = reporting_task(
         metrics=metrics,
         predictions=predictions,
         model=model,
@@ -35,3 +37,5 @@ def reporting(
         test=test,
         validation=validation,
     )
+    check_gates_task(metrics=metrics, report=report)
+    return Report(report=report, model_card=model_card)
