@@ -4,6 +4,7 @@ task image only when its inputs changed, register the code (fast registration), 
     python scripts/remote.py image-tag      the image tag: a hash of the image's inputs
     python scripts/remote.py code-dir       where a pod unpacks the registered code
     python scripts/remote.py version        the version to register: commit + changes
+    python scripts/remote.py raw-data       the raw data src/dataset.py declares
     python scripts/remote.py image-in-ecr   exit 0: ECR has the tag; 10: it has not
     python scripts/remote.py ecr-login-password
     python scripts/remote.py run [--dry-run] [--wait] [--json] WORKFLOW [inputs...]
@@ -29,7 +30,6 @@ from typing import Annotated, Optional, get_args, get_origin
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Code under src/ reaches the cluster by fast registration: not part of the image tag.
 FAST_REGISTERED = ("src",)
-SAMPLE_RAW_DATA = "data/01_raw/breast_cancer.csv"
 
 
 class RemoteError(Exception):
@@ -501,6 +501,19 @@ def typed_input(name: str, value: str, types: dict):
     return json.loads(value)
 
 
+def declared_raw_data() -> str:
+    """The raw data src/dataset.py declares, checked to exist when it is a file."""
+    sys.path.insert(0, str(PROJECT_DIR / "src"))
+    from dataset import DATASET
+
+    if not DATASET.is_remote and not (PROJECT_DIR / DATASET.raw_data).is_file():
+        raise RemoteError(
+            f"{DATASET.raw_data} (raw_data in src/dataset.py) does not exist",
+            "put the file there, or point raw_data at another file or an s3:// URI",
+        )
+    return DATASET.raw_data
+
+
 def run(arguments: list[str]) -> int:
     flags = {"--dry-run", "--wait", "--json"}
     options = {arg for arg in arguments if arg in flags}
@@ -509,7 +522,8 @@ def run(arguments: list[str]) -> int:
         raise RemoteError("no workflow named", "usage: remote.py run [--dry-run] WF")
     workflow, inputs = positional[0], parse_inputs(positional[1:])
     if workflow in ("full", "process_raw_data") and "raw_data" not in inputs:
-        inputs["raw_data"] = SAMPLE_RAW_DATA  # uploaded by FlyteRemote at launch
+        # A local file is uploaded by FlyteRemote at launch; an s3:// URI passes as is.
+        inputs["raw_data"] = declared_raw_data()
     settings = Settings.from_env()
     dry_run = "--dry-run" in options
     tag = image_tag()
@@ -547,6 +561,8 @@ def main(arguments: list[str]) -> int:
             print(code_dir())
         elif command == "version":
             print(version())
+        elif command == "raw-data":
+            print(declared_raw_data())
         elif command == "image-in-ecr":
             return 0 if image_in_ecr(Settings.from_env(), image_tag()) else 10
         elif command == "ecr-login-password":

@@ -64,6 +64,7 @@ def main(argv: list[str]) -> int:
     forget_missing_files()
     catcher = OutputCatcher(click)
     step_log = StepLog.attach()
+    snapshot = None if "--help" in argv else LayerSnapshot.take()
     try:
         module = Path(workflow_file).with_suffix("")
         workflows = importlib.import_module(f"{module.parent.name}.{module.name}")
@@ -73,8 +74,10 @@ def main(argv: list[str]) -> int:
             check_given(getattr(workflows, workflow, None), workflow, argv[2:])
         pyflyte_run.click = catcher
         status = pyflyte_run.run.main(argv, "pyflyte run", standalone_mode=False)
-    except Exception as error:
+    except BaseException as error:
         problem = find(error, PipelineError)
+        if snapshot is not None:
+            snapshot.failed(workflow, problem.cause if problem else repr(error))
         if problem is not None:
             cause, fix = problem.cause, problem.fix
         elif isinstance(error, click.ClickException):
@@ -90,6 +93,8 @@ def main(argv: list[str]) -> int:
         pyflyte_run.click = click
     if asks_help and getattr(workflows, "LOCAL_INPUTS", None):
         print(local_help(workflows))
+    if snapshot is not None:
+        snapshot.succeeded(workflow)
     if catcher.outputs is not None:
         record_run(catcher.outputs)
         print(summary(workflow, catcher.outputs, step_log.steps))
@@ -187,6 +192,65 @@ def find(error: Optional[BaseException], kind: type) -> Any:
     return None
 
 
+class LayerSnapshot:
+    """The layer files in data/ before a run, kept as hard links (no copy): a run that
+    fails half-way gets the previous run's files back, so that data/ never mixes two
+    runs. A run that fails a gate is complete (its report says why) and stays.
+    data/last_run.json says how the last run ended."""
+
+    LAYERS = "0[2-8]_*/**/*"
+    KEPT = Path("data/.previous_run")
+    STATUS = Path("data/last_run.json")
+
+    def __init__(self, files: list[Path]):
+        self.files = files
+
+    @classmethod
+    def take(cls) -> "LayerSnapshot":
+        import shutil
+
+        shutil.rmtree(cls.KEPT, ignore_errors=True)
+        files = [path for path in Path("data").glob(cls.LAYERS) if path.is_file()]
+        for path in files:
+            kept = cls.KEPT / path.relative_to("data")
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            os.link(path, kept)
+        return cls(files)
+
+    def succeeded(self, workflow: str) -> None:
+        import shutil
+
+        shutil.rmtree(self.KEPT, ignore_errors=True)
+        self.mark(workflow, "succeeded")
+
+    def failed(self, workflow: str, cause: str) -> None:
+        """Put the previous run's files back, unless only a gate failed."""
+        import shutil
+
+        from tasks.content_hash import hash_file
+        from tasks.local_cache import forget_other_contents
+
+        if cause.startswith("gate failed"):
+            shutil.rmtree(self.KEPT, ignore_errors=True)
+            return self.mark(workflow, "failed a gate", cause)
+        kept = set(self.files)
+        for path in Path("data").glob(self.LAYERS):
+            if path.is_file() and path not in kept:
+                path.unlink()  # written by this run alone
+        for path in self.files:
+            os.replace(self.KEPT / path.relative_to("data"), path)
+            # Cache entries that point at this file with this run's content go.
+            forget_other_contents(path.resolve(), hash_file(path))
+        shutil.rmtree(self.KEPT, ignore_errors=True)
+        self.mark(workflow, "failed; data/ holds the previous run's files", cause)
+
+    def mark(self, workflow: str, status: str, cause: str = "") -> None:
+        record = {"workflow": workflow, "status": status, "error": cause or None}
+        record["time"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        self.STATUS.parent.mkdir(parents=True, exist_ok=True)
+        self.STATUS.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+
+
 class StepLog(logging.Handler):
     """Which tasks ran and which Flyte's local cache served, from flytekit's log."""
 
@@ -215,7 +279,10 @@ class StepLog(logging.Handler):
             self.current = (
                 f"{mapped[1]} (each setting)" if mapped else name.removesuffix("_task")
             )
-        elif self.current and message in ("Cache hit", "Cache miss, task will be executed now"):
+        elif self.current and message in (
+            "Cache hit",
+            "Cache miss, task will be executed now",
+        ):
             self.steps[self.current] = "cached" if message == "Cache hit" else "ran"
             self.current = None
 
@@ -278,7 +345,8 @@ def read_metrics(path: Path) -> Optional[list[str]]:
         failed = [gate["name"] for gate in metrics["gates"] if not gate["passed"]]
         return [
             f"Model: {metrics['model']} {json.dumps(metrics['params'])}"
-            f" ({metrics['problem_type']}, {len(metrics['candidates'])} settings tried)",
+            f" ({metrics['problem_type']},"
+            f" {len(metrics['candidates'])} settings tried)",
             f"Validation {metric} {score:.4g} ({metrics['samples']} rows): {against}",
             f"Also: {others}",
             f"Gates: {'FAILED ' + ', '.join(failed) if failed else 'all passed'}",

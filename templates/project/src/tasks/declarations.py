@@ -33,7 +33,9 @@ class Dataset:
                 "point raw_data at a .csv or .parquet file (or an s3:// URI of one)",
             )
         if not self.target:
-            raise PipelineError(f"{where}: target is empty", "name the column to predict")
+            raise PipelineError(
+                f"{where}: target is empty", "name the column to predict"
+            )
         if self.problem_type not in PROBLEM_TYPES:
             raise PipelineError(
                 f"{where}: problem_type {self.problem_type!r} is not one of"

@@ -92,15 +92,20 @@ def check_gates(
         passed = score <= GATES.min_score if lower else score >= GATES.min_score
         name = f"{metric} {'at most' if lower else 'at least'} {GATES.min_score:g}"
         gates.append(
-            {"name": name, "passed": passed, "value": score,
-             "threshold": GATES.min_score}
+            {
+                "name": name,
+                "passed": passed,
+                "value": score,
+                "threshold": GATES.min_score,
+            }
         )
     if GATES.max_drop is not None:
         before = None if previous is None else previous["score"]
         drop = None if before is None else (score - before if lower else before - score)
         gates.append(
             {
-                "name": f"{metric} drops at most {GATES.max_drop:g} from the previous run",
+                "name": f"{metric} drops at most {GATES.max_drop:g}"
+                " from the previous run",
                 "passed": drop is None or drop <= GATES.max_drop,
                 "value": drop,
                 "threshold": GATES.max_drop,

@@ -58,7 +58,9 @@ def date_parts(frame: pd.DataFrame) -> pd.DataFrame:
     for name, column in frame.items():
         dates = pd.to_datetime(column, errors="coerce", format="ISO8601")
         for part in DATE_PARTS:
-            values = dates.dt.dayofweek if part == "weekday" else getattr(dates.dt, part)
+            values = (
+                dates.dt.dayofweek if part == "weekday" else getattr(dates.dt, part)
+            )
             parts[f"{name}_{part}"] = values.astype("float64")
     return pd.DataFrame(parts, index=frame.index)
 
@@ -70,8 +72,8 @@ def date_names(_transformer: object, names: list[str]) -> list[str]:
 
 def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     """Categories as text, missing values as NaN: one type for the encoder."""
-    return frame.astype(object).where(frame.notna(), None).astype(str).where(
-        frame.notna()
+    return (
+        frame.astype(object).where(frame.notna(), None).astype(str).where(frame.notna())
     )
 
 

@@ -155,7 +155,7 @@ def resolve(data: pd.DataFrame) -> Problem:
             raise PipelineError(
                 f"positive_class {positive!r} is not a value of {target!r}"
                 f" ({', '.join(classes)})",
-                "set positive_class in src/dataset.py to one of them, or to \"\"",
+                'set positive_class in src/dataset.py to one of them, or to ""',
             )
         return Problem("binary", target, positive, classes)
     return Problem("multiclass", target, "", classes)

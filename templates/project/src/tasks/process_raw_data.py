@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dataset import DATASET
 from tasks.content_hash import HashedFile, ParquetFile, hash_file
 from tasks.errors import PipelineError
 from tasks.layers import PRIMARY, save_table

@@ -65,8 +65,10 @@ def table(id: str, caption: str, header: list[str], rows: list[list[Any]]) -> st
 
 def cell_html(cell: Any) -> str:
     if isinstance(cell, bool):
-        return '<span class="passed">passed</span>' if cell else (
-            '<span class="failed">FAILED</span>'
+        return (
+            '<span class="passed">passed</span>'
+            if cell
+            else ('<span class="failed">FAILED</span>')
         )
     return escape(number(cell) if isinstance(cell, float) else str(cell))
 
@@ -135,14 +137,21 @@ def headline_section(metrics: dict[str, Any]) -> str:
     ]
     names = list(metrics["metrics"])
     scores = [
-        [name, metrics["train_metrics"][name], metrics["metrics"][name],
-         metrics["baseline"][name]]
+        [
+            name,
+            metrics["train_metrics"][name],
+            metrics["metrics"][name],
+            metrics["baseline"][name],
+        ]
         for name in names
     ]
-    return (
-        table("headline", f"Headline: {metric}", ["", "Value", "Change"], rows)
-        + table("scores", "Train against validation (and the baseline)",
-                ["Metric", "Train", "Validation", "Baseline"], scores)
+    return table(
+        "headline", f"Headline: {metric}", ["", "Value", "Change"], rows
+    ) + table(
+        "scores",
+        "Train against validation (and the baseline)",
+        ["Metric", "Train", "Validation", "Baseline"],
+        scores,
     )
 
 
@@ -153,11 +162,19 @@ def leaderboard_section(metrics: dict[str, Any]) -> str:
             candidate["model"] == metrics["model"]
             and candidate["params"] == metrics["params"]
         )
-        name = ("chosen", f"{candidate['model']} (chosen)") if chosen else (
-            candidate["model"]
+        name = (
+            ("chosen", f"{candidate['model']} (chosen)")
+            if chosen
+            else (candidate["model"])
         )
-        rows.append([name, json.dumps(candidate["params"]), candidate["score"],
-                     candidate["train_score"]])
+        rows.append(
+            [
+                name,
+                json.dumps(candidate["params"]),
+                candidate["score"],
+                candidate["train_score"],
+            ]
+        )
     metric = metrics["selection_metric"]
     header = ["Model", "Parameters", f"Test {metric}", f"Train {metric}"]
     caption = f"Leaderboard: every setting tried ({len(rows)}), best first"
@@ -178,8 +195,9 @@ def binary_section(predictions: pd.DataFrame, problem: Problem) -> str:
         (PrecisionRecallDisplay, "pr-curve", "Precision-recall curve"),
     ):
         figure, axes = new_figure()
-        display.from_predictions(hits, score, ax=axes, name="model",
-                                 plot_chance_level=True)
+        display.from_predictions(
+            hits, score, ax=axes, name="model", plot_chance_level=True
+        )
         axes.set_title(f"{alt} (validation, positive: {positive})")
         images.append(image(figure, id, alt))
     figure, axes = new_figure()
@@ -193,8 +211,15 @@ def binary_section(predictions: pd.DataFrame, problem: Problem) -> str:
         )
         label = f"{threshold:.1f}"
         first = ("chosen", f"{label} (used)") if threshold == 0.5 else label
-        rows.append([first, float(precision), float(recall), float(f1),
-                     int((score >= threshold).sum())])
+        rows.append(
+            [
+                first,
+                float(precision),
+                float(recall),
+                float(f1),
+                int((score >= threshold).sum()),
+            ]
+        )
     thresholds = table(
         "thresholds",
         f"Thresholds: a row is {positive} when its score is at least the threshold",
@@ -202,7 +227,9 @@ def binary_section(predictions: pd.DataFrame, problem: Problem) -> str:
         rows,
     )
     return (
-        "<h2>Binary classification</h2>" + "".join(images) + thresholds
+        "<h2>Binary classification</h2>"
+        + "".join(images)
+        + thresholds
         + confusion_table(predictions, problem)
     )
 
@@ -238,26 +265,39 @@ def multiclass_section(predictions: pd.DataFrame, problem: Problem) -> str:
         zero_division=0,
     )
     rows = [
-        [name, report[name]["precision"], report[name]["recall"],
-         report[name]["f1-score"], int(report[name]["support"])]
+        [
+            name,
+            report[name]["precision"],
+            report[name]["recall"],
+            report[name]["f1-score"],
+            int(report[name]["support"]),
+        ]
         for name in problem.classes
     ]
-    per_class = table("per-class", "Per class (validation)",
-                      ["Class", "Precision", "Recall", "F1", "Support"], rows)
+    per_class = table(
+        "per-class",
+        "Per class (validation)",
+        ["Class", "Precision", "Recall", "F1", "Support"],
+        rows,
+    )
     roc = ""
     if len(problem.classes) <= MAX_ROC_CLASSES:
         figure, axes = new_figure()
         for name in problem.classes:
             RocCurveDisplay.from_predictions(
-                predictions["target"] == name, predictions[f"proba_{name}"],
-                ax=axes, name=str(name),
+                predictions["target"] == name,
+                predictions[f"proba_{name}"],
+                ax=axes,
+                name=str(name),
             )
         axes.plot([0, 1], [0, 1], linestyle="--", color="grey")
         axes.set_title("One-vs-rest ROC curves (validation)")
         roc = image(figure, "roc-curve", "One-vs-rest ROC curves")
     return (
-        "<h2>Multiclass classification</h2>" + per_class
-        + confusion_table(predictions, problem) + roc
+        "<h2>Multiclass classification</h2>"
+        + per_class
+        + confusion_table(predictions, problem)
+        + roc
     )
 
 
@@ -284,23 +324,35 @@ def regression_section(predictions: pd.DataFrame) -> str:
     return "<h2>Regression</h2>" + "".join(images)
 
 
-def importance_section(model: Any, validation: pd.DataFrame, problem: Problem,
-                       seed: int) -> str:
+def importance_section(
+    model: Any, validation: pd.DataFrame, problem: Problem, seed: int
+) -> str:
     """Permutation importance of each raw column on the validation set: how much the
     score falls when the column's values are shuffled."""
     from sklearn.inspection import permutation_importance
 
-    scoring = {"binary": "roc_auc", "multiclass": "f1_macro",
-               "regression": "neg_root_mean_squared_error"}[problem.type]
+    scoring = {
+        "binary": "roc_auc",
+        "multiclass": "f1_macro",
+        "regression": "neg_root_mean_squared_error",
+    }[problem.type]
     rows_x = features(validation, problem)
     found = permutation_importance(
-        model, rows_x, labels(validation, problem), scoring=scoring, n_repeats=3,
-        random_state=seed, n_jobs=1,
+        model,
+        rows_x,
+        labels(validation, problem),
+        scoring=scoring,
+        n_repeats=3,
+        random_state=seed,
+        n_jobs=1,
     )
     order = found.importances_mean.argsort()[::-1][:TOP_FEATURES]
     rows = [
-        [str(rows_x.columns[i]), float(found.importances_mean[i]),
-         float(found.importances_std[i])]
+        [
+            str(rows_x.columns[i]),
+            float(found.importances_mean[i]),
+            float(found.importances_std[i]),
+        ]
         for i in order
     ]
     caption = (
@@ -310,60 +362,108 @@ def importance_section(model: Any, validation: pd.DataFrame, problem: Problem,
     return table("importance", caption, ["Column", "Score drop", "Spread (std)"], rows)
 
 
-def data_section(metrics: dict[str, Any], splits: dict[str, pd.DataFrame],
-                 problem: Problem) -> str:
+def data_section(
+    metrics: dict[str, Any], splits: dict[str, pd.DataFrame], problem: Problem
+) -> str:
     import pandas as pd
 
     whole = pd.concat(splits.values(), ignore_index=True)
     columns = features(whole, problem).columns
     missing = whole[columns].isna().sum()
-    missing_rows = [[name, int(count), f"{count / len(whole):.1%}"]
-                    for name, count in missing.items() if count]
+    missing_rows = [
+        [name, int(count), f"{count / len(whole):.1%}"]
+        for name, count in missing.items()
+        if count
+    ]
     parts = [
-        table("missing", "Missing values, imputed by the model (all splits)",
-              ["Column", "Missing", "Share"], missing_rows or [["none", 0, "0%"]])
+        table(
+            "missing",
+            "Missing values, imputed by the model (all splits)",
+            ["Column", "Missing", "Share"],
+            missing_rows or [["none", 0, "0%"]],
+        )
     ]
     dropped = metrics["data"].get("rows_dropped") or {}
     parts.append(
-        table("dropped", "Rows dropped before training", ["Why", "Rows"],
-              [[why, count] for why, count in dropped.items()] or [["none", 0]])
+        table(
+            "dropped",
+            "Rows dropped before training",
+            ["Why", "Rows"],
+            [[why, count] for why, count in dropped.items()] or [["none", 0]],
+        )
     )
     if problem.is_classification:
         rows = [
-            [name, len(split), *(
-                f"{share:.1%}" for share in labels(split, problem)
-                .value_counts(normalize=True)
-                .reindex(problem.classes, fill_value=0)
-            )]
+            [
+                name,
+                len(split),
+                *(
+                    f"{share:.1%}"
+                    for share in labels(split, problem)
+                    .value_counts(normalize=True)
+                    .reindex(problem.classes, fill_value=0)
+                ),
+            ]
             for name, split in splits.items()
         ]
-        parts.append(table("balance", "Class balance per split",
-                           ["Split", "Rows", *problem.classes], rows))
+        parts.append(
+            table(
+                "balance",
+                "Class balance per split",
+                ["Split", "Rows", *problem.classes],
+                rows,
+            )
+        )
     else:
         rows = [
-            [name, len(split), *map(float, labels(split, problem).describe()[
-                ["mean", "std", "min", "50%", "max"]])]
+            [
+                name,
+                len(split),
+                *map(
+                    float,
+                    labels(split, problem).describe()[
+                        ["mean", "std", "min", "50%", "max"]
+                    ],
+                ),
+            ]
             for name, split in splits.items()
         ]
-        parts.append(table("balance", "Target distribution per split",
-                           ["Split", "Rows", "Mean", "Std", "Min", "Median", "Max"],
-                           rows))
+        parts.append(
+            table(
+                "balance",
+                "Target distribution per split",
+                ["Split", "Rows", "Mean", "Std", "Min", "Median", "Max"],
+                rows,
+            )
+        )
     if metrics["data"].get("leave_out"):
-        parts.append(f"<p>Left out of the features: "
-                     f"{escape(', '.join(metrics['data']['leave_out']))}.</p>")
+        parts.append(
+            f"<p>Left out of the features: "
+            f"{escape(', '.join(metrics['data']['leave_out']))}.</p>"
+        )
     return "<h2>The data</h2>" + "".join(parts)
 
 
 def gates_section(metrics: dict[str, Any]) -> str:
-    rows = [[gate["name"], gate["passed"], number(gate["value"]),
-             number(gate["threshold"])] for gate in metrics["gates"]]
-    return table("gates", "Gates (src/candidates.py)",
-                 ["Gate", "Result", "Value", "Threshold"], rows or [["none", True,
-                                                                    "", ""]])
+    rows = [
+        [gate["name"], gate["passed"], number(gate["value"]), number(gate["threshold"])]
+        for gate in metrics["gates"]
+    ]
+    return table(
+        "gates",
+        "Gates (src/candidates.py)",
+        ["Gate", "Result", "Value", "Threshold"],
+        rows or [["none", True, "", ""]],
+    )
 
 
-def render_report(metrics: dict[str, Any], predictions: pd.DataFrame, model: Any,
-                  splits: dict[str, pd.DataFrame], seed: int = 0) -> str:
+def render_report(
+    metrics: dict[str, Any],
+    predictions: pd.DataFrame,
+    model: Any,
+    splits: dict[str, pd.DataFrame],
+    seed: int = 0,
+) -> str:
     """The report, with its style."""
     problem = resolve(splits["train"])
     section = {
@@ -416,8 +516,11 @@ def model_card(metrics: dict[str, Any]) -> str:
         f"- Project: {PROJECT}",
         f"- Model: {metrics['model']}, parameters {json.dumps(metrics['params'])}",
         f"- Problem: {metrics['problem_type']}, target `{metrics['target']}`"
-        + (f", positive class `{metrics['positive_class']}`"
-           if metrics.get("positive_class") else ""),
+        + (
+            f", positive class `{metrics['positive_class']}`"
+            if metrics.get("positive_class")
+            else ""
+        ),
         f"- Data: {data.get('file')} (sha256 {data.get('sha256')})",
         f"- Training time: {metrics['fit_seconds']:.2f} s",
         f"- Libraries: Python {platform.python_version()}, {libraries}",
@@ -433,8 +536,10 @@ def model_card(metrics: dict[str, Any]) -> str:
     lines += ["", "| gate | result | value | threshold |", "|---|---|---|---|"]
     for gate in metrics["gates"]:
         result = "passed" if gate["passed"] else "FAILED"
-        lines.append(f"| {gate['name']} | {result} | {number(gate['value'])}"
-                     f" | {number(gate['threshold'])} |")
+        lines.append(
+            f"| {gate['name']} | {result} | {number(gate['value'])}"
+            f" | {number(gate['threshold'])} |"
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -1,5 +1,6 @@
-"""Workflow: the complete pipeline, raw data -> every data layer: the model, its metrics,
-its report and its model card; it fails if a gate fails, after the report is written."""
+"""Workflow: the complete pipeline, raw data -> every data layer: the model, its
+metrics, its report and its model card; it fails if a gate fails, after the report is
+written."""
 
 from typing import NamedTuple, Optional
 
