@@ -28,6 +28,8 @@ const describe = (specs: Record<string, { description: string }>): Record<string
 
 /** One flag per question: `--aws-region VALUE`, or `--gpu` / `--no-gpu` for a yes/no question. */
 const QUESTION_FLAGS: Record<string, string> = Object.fromEntries(QUESTIONS.map((question) => [flagOf(question.name), flagHelp(question)]));
+/** An upgrade keeps the answers about the data (read when the project was made): no flag changes them. */
+const UPGRADE_QUESTION_FLAGS: Record<string, string> = Object.fromEntries(QUESTIONS.filter((question) => !question.describesData).map((question) => [flagOf(question.name), flagHelp(question)]));
 
 const COMMANDS: Record<string, Command> = {
   new: {
@@ -40,7 +42,7 @@ const COMMANDS: Record<string, Command> = {
     generator: 'app',
     summary: 'inside a project: bring it to the current template, keeping your edits (three-way merge)',
     usage: 'flyte-pipeline upgrade [--dry-run] [flags changing an answer]',
-    flags: { ...QUESTION_FLAGS, 'dry-run': UPGRADE_FLAGS['dry-run'].description, force: 'Upgrade even a project made by a newer generator (a downgrade)' },
+    flags: { ...UPGRADE_QUESTION_FLAGS, 'dry-run': UPGRADE_FLAGS['dry-run'].description, force: 'Upgrade even a project made by a newer generator (a downgrade)' },
     extraArgs: ['--upgrade'],
   },
   workflow: {

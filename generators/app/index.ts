@@ -4,20 +4,22 @@
  * project to the current template with the stored answers, merging the user's edits.
  */
 import { lstatSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { execaSync } from 'execa';
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { checkCommandLine, normalise, readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
 import { GENERATOR_NAME, generatorVersion, includeTemplate, templateContext, type TemplateContext } from '../lib/context.js';
+import { datasetProblem, resolveDataset, type DataProfile, type DatasetAnswerName, type DatasetAnswers } from '../lib/dataset.js';
 import { UserError } from '../lib/errors.js';
 import { INTERRUPTED_EXIT_CODE, interruptReport, isPromptClosed, type InterruptState } from '../lib/interrupt.js';
-import { QUESTIONS, flagHelp, flagOf, type Answers, type DefaultsSource, type Question } from '../lib/questions.js';
+import { QUESTIONS, SAMPLE_ANSWERS, flagHelp, flagOf, type Answers, type DefaultsSource, type Question } from '../lib/questions.js';
+import { readDataProfile } from '../lib/read-data.js';
 import { APP_FLAGS, UPGRADE_FLAGS } from '../lib/flags.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
 import { acquireLock, commitFiles, readProjectFile, writeNewFolder, type FileToWrite } from '../lib/safe-write.js';
 import { SNAPSHOT_MAX_BYTES, SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
 import { compareVersions, planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
-import { slugify, type Validation } from '../lib/validators.js';
+import { SAMPLE_DATA, SAMPLE_FILE, fileNameOf, isS3Uri, slugify, type Validation } from '../lib/validators.js';
 import { YO_RC, findProjectRoot, readProjectConfig, type StoredConfig } from '../../scripts/project-config.js';
 
 export { APP_FLAGS, UPGRADE_FLAGS };
@@ -65,6 +67,14 @@ export default class AppGenerator extends Generator {
   private commandLineBooleans: Record<string, boolean> = {};
   /** What a Ctrl-C would leave on disk, kept current task by task for the one line it prints. */
   private readonly interrupt: InterruptState = { phase: 'interview', upgrade: false };
+  /** The data file read for each `--data` answer (by the answer), read once. */
+  private readonly dataProfiles = new Map<string, Promise<DataProfile | undefined>>();
+  /** What was inferred from the data, said before anything is written. */
+  private datasetSummary?: string;
+  /** The user's data file, copied into the project as `path` (data/01_raw/<name>). */
+  private dataCopy?: { source: string; path: string };
+  /** Where the command runs: a relative `--data` path is relative to it. */
+  private workingDir = process.cwd();
 
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     // customInstallTask: the install step is ours (pipenv); yeoman's npm install does not apply.
@@ -113,7 +123,7 @@ export default class AppGenerator extends Generator {
   private _ask(): Ask | undefined {
     const interactive = Boolean(process.stdin.isTTY) || Boolean(this.flags.askWithoutTty);
     if (!interactive) return undefined;
-    return async (question, defaultValue) => {
+    return async (question, defaultValue, answers) => {
       try {
         if (question.boolean) {
           const { value } = await this.prompt<{ value: boolean }>([{ type: 'confirm', name: 'value', message: question.message, default: Boolean(defaultValue) }]);
@@ -122,7 +132,7 @@ export default class AppGenerator extends Generator {
         const { value } = await this.prompt<{ value: string }>([
           question.choices
             ? { type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: String(defaultValue) }
-            : { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: (input: string) => this._validateAtPrompt(question, input) },
+            : { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: (input: string) => this._validateAtPrompt(question, input, answers) },
         ]);
         // The slug names the folder and is the default Flyte project and ECR repository: show it before those questions.
         if (question.name === 'projectName') this.log(`  folder ./${slugify(String(normalise(question, value)))}/ (also the default Flyte project and ECR repository)`);
@@ -138,12 +148,23 @@ export default class AppGenerator extends Generator {
 
   /**
    * Checked as it will be stored (trimmed), so the prompt refuses what resolveAnswers would; a name
-   * whose folder is taken is refused here too, not after the fifteen questions that follow it.
+   * whose folder is taken is refused here too, not after the fifteen questions that follow it, and
+   * an answer about the data is checked against the file.
    */
-  private _validateAtPrompt(question: Question, input: string): Validation {
+  private async _validateAtPrompt(question: Question, input: string, answers: Partial<Answers>): Promise<Validation> {
     const value = String(normalise(question, input));
     const valid = question.validate(value);
-    if (valid !== true || question.name !== 'projectName') return valid;
+    if (valid !== true) return valid;
+    if (question.describesData) {
+      try {
+        await this._checkData(question, { ...answers, [question.name]: value });
+      } catch (error) {
+        if (error instanceof UserError) return `${error.message} (${error.fix})`;
+        throw error;
+      }
+      return true;
+    }
+    if (question.name !== 'projectName') return valid;
     const slug = slugify(value);
     const existing = lstatOrUndefined(join(this.destinationRoot(), slug));
     if (existing && !existing.isDirectory()) return `./${slug} exists and is not a folder: choose another name`;
@@ -202,35 +223,89 @@ export default class AppGenerator extends Generator {
     );
   }
 
+  /**
+   * The profile of the data an answer names (undefined for an s3:// URI, which is not read), read
+   * once; `sample` is the template's own file.
+   */
+  private _dataProfile(data: string): Promise<DataProfile | undefined> {
+    if (isS3Uri(data)) return Promise.resolve(undefined);
+    const cached = this.dataProfiles.get(data);
+    if (cached) return cached;
+    const path = data === SAMPLE_DATA ? join(this._templateDir(), SAMPLE_FILE) : resolve(this.workingDir, data);
+    const profile = readDataProfile(path, data === SAMPLE_DATA ? fileNameOf(SAMPLE_FILE) : data);
+    this.dataProfiles.set(data, profile);
+    // A file that could not be read is read again when asked again (at a prompt, once fixed).
+    profile.catch(() => this.dataProfiles.delete(data));
+    return profile;
+  }
+
+  /** An answer about the data, checked against the file with the answers before it (see dataset.ts). */
+  private async _checkData(question: Question, answers: Partial<Answers>): Promise<void> {
+    if (!question.describesData) return;
+    const given: DatasetAnswers = { data: SAMPLE_DATA, target: '', problemType: 'auto', positiveClass: '', leaveOut: '', ...answers };
+    const problem = datasetProblem(question.name as DatasetAnswerName, given, await this._dataProfile(given.data));
+    if (problem) throw new UserError(problem.cause, problem.fix);
+  }
+
   async prompting(): Promise<void> {
+    this.workingDir = this.destinationRoot();
     const fromFile = typeof this.flags.answers === 'string' ? readAnswersFile(this.flags.answers) : {};
+    const upgrading = this.previous !== undefined;
     const source: DefaultsSource = {
       env: process.env,
       home: process.env.HOME ?? '',
       gitUser: { name: gitConfig('user.name'), email: gitConfig('user.email') },
+      // An upgrade reads no data: the answers about it are stored.
+      dataProfile: upgrading ? undefined : (data) => this._dataProfile(data),
     };
     const stored: GivenAnswers = {};
     for (const question of QUESTIONS) {
       const value = this.previous?.[question.name];
       if (value !== undefined) stored[question.name] = value;
     }
-    const upgrading = this.previous !== undefined;
-    this.answers = await resolveAnswers({
-      layers: [this._givenByFlags(), fromFile, stored],
-      layerNames: [undefined, typeof this.flags.answers === 'string' ? `answers file ${this.flags.answers}` : undefined, upgrading ? YO_RC : undefined],
+    const byFlags = this._givenByFlags();
+    if (upgrading) this._refuseNewData([byFlags, fromFile]);
+    // A project made before the data questions trained on the sample: its answers are the sample's.
+    const madeBeforeData = upgrading && this.previous?.data === undefined ? { ...SAMPLE_ANSWERS } : {};
+    const answers = await resolveAnswers({
+      layers: [byFlags, fromFile, stored, madeBeforeData],
+      layerNames: [undefined, typeof this.flags.answers === 'string' ? `answers file ${this.flags.answers}` : undefined, upgrading ? YO_RC : undefined, undefined],
       // An upgrade never asks: a question added since takes its default...
       useDefaults: Boolean(this.flags.defaults) || upgrading,
       ask: this._ask(),
       source,
-      // ...except one naming a cloud resource: a default there would re-target the project.
-      noDefaultFor: (question) => upgrading && Boolean(question.namesCloudResource),
+      // ...except one naming a cloud resource: a default there would re-target the project; nor
+      // one about the user's data, which an upgrade does not read again to infer it.
+      noDefaultFor: (question) => upgrading && (Boolean(question.namesCloudResource) || (Boolean(question.describesData) && stored.data !== undefined && stored.data !== SAMPLE_DATA)),
       missing: (question) =>
-        new UserError(
-          `${YO_RC} has no "${question.name}" (${question.message.toLowerCase()}), and an upgrade never guesses one: a default would point the project at another cloud resource`,
-          `restore ${YO_RC} from version control, or pass it: flyte-pipeline upgrade --${flagOf(question.name)} VALUE`,
-        ),
+        question.describesData
+          ? new UserError(`${YO_RC} has no "${question.name}" (${question.message.toLowerCase()}), and an upgrade does not read the data again to infer it`, `restore ${YO_RC} from version control`)
+          : new UserError(
+              `${YO_RC} has no "${question.name}" (${question.message.toLowerCase()}), and an upgrade never guesses one: a default would point the project at another cloud resource`,
+              `restore ${YO_RC} from version control, or pass it: flyte-pipeline upgrade --${flagOf(question.name)} VALUE`,
+            ),
+      check: upgrading ? undefined : (question, given) => this._checkData(question, given),
     });
+    this.answers = upgrading ? answers : this._resolveData(answers, await this._dataProfile(answers.data));
     this.context = { ...templateContext(this.answers), generatorVersion: this._templateVersion() };
+  }
+
+  /** The answers about the data resolved (stored so), what was inferred, and the file to copy. */
+  private _resolveData(answers: Answers, profile: DataProfile | undefined): Answers {
+    const dataset = resolveDataset(answers, profile);
+    this.datasetSummary = dataset.summary;
+    if (answers.data !== SAMPLE_DATA && !isS3Uri(answers.data)) this.dataCopy = { source: resolve(this.workingDir, answers.data), path: dataset.answers.data };
+    return { ...answers, ...dataset.answers };
+  }
+
+  /** An upgrade re-renders from the stored answers about the data: it takes no new ones. */
+  private _refuseNewData(layers: GivenAnswers[]): void {
+    const given = QUESTIONS.find((question) => question.describesData && layers.some((layer) => layer[question.name] !== undefined));
+    if (!given) return;
+    throw new UserError(
+      `--${flagOf(given.name)}: the data is set when a project is made, and an upgrade keeps it (${YO_RC})`,
+      'to train on other data, edit src/dataset.py (the dataset declaration), then run make test',
+    );
   }
 
   configuring(): void {
@@ -245,6 +320,7 @@ export default class AppGenerator extends Generator {
     }
     // Before anything is written: the folder, Flyte project and ECR repository the name became.
     this.log(`${this.answers.projectName} -> folder ./${slugify(this.answers.projectName)}/, Flyte project ${this.answers.flyteProject}, ECR repository ${this.answers.ecrRepository}`);
+    if (this.datasetSummary) this.log(this.datasetSummary);
     Object.assign(this.interrupt, { phase: 'ready', folder: target });
     this.destinationRoot(target);
   }
@@ -262,6 +338,9 @@ export default class AppGenerator extends Generator {
     const target = this.destinationRoot();
     const written: FileToWrite[] = [
       ...files,
+      // The user's data: copied (not read into memory) in the same all-or-nothing write, and kept out
+      // of the snapshot, which holds only what the templates made.
+      ...(this.dataCopy ? [{ path: this.dataCopy.path, copyFrom: this.dataCopy.source }] : []),
       { path: SNAPSHOT_PATH, contents: encodeSnapshot(this._templateVersion(), files) },
       // .yo-rc.json under "generator-flyte-pipeline": the answers (none secret) and who made the project.
       { path: YO_RC, contents: this._yoRc(undefined) },
@@ -371,7 +450,7 @@ export default class AppGenerator extends Generator {
       `cd ${slug}`,
       ...(this._skipInstall() ? [`${this.context.installCommand.padEnd(24)}  # Python dependencies`] : []),
       'make test                 # the tests of every step',
-      './run src/ full           # train, evaluate and report on the sample data',
+      `./run src/ full           # train, evaluate and report on ${this.context.dataset.isSample ? 'the sample data' : fileNameOf(this.answers.data)}`,
     ];
     this.log(`\nDone. ${this.answers.projectName} is in ./${slug}. Now run:\n\n${steps.map((step) => `  ${step}`).join('\n')}\n\nThen, on Flyte: make init, then ./run --remote src/ full\n`);
   }

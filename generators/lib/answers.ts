@@ -10,8 +10,8 @@ import { ANSWER_MAX_CHARACTERS, shown } from './validators.js';
 
 export type GivenAnswers = Partial<Record<AnswerName, AnswerValue>>;
 
-/** Asks one question interactively; `defaultValue` is offered, `validate` re-asks until valid. */
-export type Ask = (question: Question, defaultValue: AnswerValue) => Promise<AnswerValue>;
+/** Asks one question interactively; `defaultValue` is offered, `validate` re-asks until valid. `answers`: those given so far. */
+export type Ask = (question: Question, defaultValue: AnswerValue, answers: Partial<Answers>) => Promise<AnswerValue>;
 
 export interface ResolveOptions {
   /** Flags win over the answers file, which wins over stored answers. */
@@ -28,6 +28,11 @@ export interface ResolveOptions {
    */
   noDefaultFor?: (question: Question) => boolean;
   missing?: (question: Question) => UserError;
+  /**
+   * Checks a valid answer against the world, given the answers before it (the data file it names or
+   * describes): throws a UserError. Run on every answer, whatever its origin.
+   */
+  check?: (question: Question, answers: Partial<Answers>) => Promise<void>;
 }
 
 const TRUE = new Set(['true', 'yes', 'y', '1', 'on']);
@@ -67,7 +72,7 @@ function checked(question: Question, value: AnswerValue, origin: string): Answer
   return value;
 }
 
-export async function resolveAnswers({ layers, layerNames = [], useDefaults, ask, source, noDefaultFor, missing }: ResolveOptions): Promise<Answers> {
+export async function resolveAnswers({ layers, layerNames = [], useDefaults, ask, source, noDefaultFor, missing, check }: ResolveOptions): Promise<Answers> {
   const answers: Partial<Record<AnswerName, AnswerValue>> = {};
   for (const question of QUESTIONS) {
     const flag = flagOf(question.name);
@@ -81,22 +86,24 @@ export async function resolveAnswers({ layers, layerNames = [], useDefaults, ask
         if (!(error instanceof UserError) || !origin) throw error;
         throw new UserError(error.message.replace(`--${flag}: `, `${origin}: "${question.name}": `), `correct it in ${origin}, or pass --${flag} VALUE`);
       }
+      await check?.(question, answers as Partial<Answers>);
       continue;
     }
     if (noDefaultFor?.(question)) {
       throw missing?.(question) ?? new UserError(`no answer for --${flag}`, `pass --${flag} VALUE`);
     }
-    const defaultValue = question.default(answers as Partial<Answers>, source);
+    const defaultValue = await question.default(answers as Partial<Answers>, source);
     if (useDefaults) {
       answers[question.name] = checked(question, defaultValue, `default for --${flag}`);
     } else if (ask) {
-      answers[question.name] = checked(question, normalise(question, await ask(question, defaultValue)), question.message);
+      answers[question.name] = checked(question, normalise(question, await ask(question, defaultValue, { ...answers } as Partial<Answers>)), question.message);
     } else {
       throw new UserError(
         `no answer for "${question.message}" and no terminal to ask it`,
         `pass --${flag} VALUE, or --defaults to take the default of every question not given`,
       );
     }
+    await check?.(question, answers as Partial<Answers>);
   }
   return answers as Answers;
 }

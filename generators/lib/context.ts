@@ -2,9 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markdownText, makeShellWord, quoted, shellWord } from './escape.js';
-import type { Answers } from './questions.js';
+import type { Answers, ProblemType } from './questions.js';
 import { TEMPLATES_DIR } from './render.js';
-import { awsDnsSuffix, ecrRegistry, slugify } from './validators.js';
+import { SAMPLE_DATA, SAMPLE_FILE, awsDnsSuffix, columnList, ecrRegistry, slugify } from './validators.js';
 
 export const GENERATOR_NAME = 'generator-flyte-pipeline';
 
@@ -13,8 +13,23 @@ export function generatorVersion(): string {
   return pkg.version;
 }
 
+/** The training data as the project declares it (src/dataset.py): what the pipeline reads and predicts. */
+export interface DatasetContext {
+  /** `data/01_raw/breast_cancer.csv` (the sample), `data/01_raw/<name>` (the user's file, copied there) or an `s3://` URI. */
+  rawData: string;
+  target: string;
+  /** Resolved when the file was read; `auto` for an s3:// URI (the pipeline infers it when it runs). */
+  problemType: ProblemType;
+  /** Binary only, as written in the file; '' = none (or inferred by the pipeline, for an s3:// URI). */
+  positiveClass: string;
+  leaveOut: string[];
+  /** The bundled sample (Breast Cancer Wisconsin), not the user's data. */
+  isSample: boolean;
+}
+
 export interface TemplateContext extends Answers {
   slug: string;
+  dataset: DatasetContext;
   /** `<account>.dkr.ecr.<region>.<registryDomain>` */
   registry: string;
   /** The DNS suffix of the region's AWS partition: amazonaws.com, amazonaws.com.cn (China), … ECR's hosts end with it. */
@@ -92,11 +107,24 @@ function isLocal(endpoint: string): boolean {
   return /^(?:dns:\/\/\/|https?:\/\/)?(?:localhost|127\.0\.0\.1)(?::|$)/.test(endpoint);
 }
 
+export function datasetContext(answers: Pick<Answers, 'data' | 'target' | 'problemType' | 'positiveClass' | 'leaveOut'>): DatasetContext {
+  const isSample = answers.data === SAMPLE_DATA;
+  return {
+    rawData: isSample ? SAMPLE_FILE : answers.data,
+    target: answers.target,
+    problemType: answers.problemType as ProblemType,
+    positiveClass: answers.positiveClass,
+    leaveOut: columnList(answers.leaveOut),
+    isSample,
+  };
+}
+
 export function templateContext(answers: Answers): TemplateContext {
   const registry = ecrRegistry(answers.awsAccountId, answers.awsRegion);
   return {
     ...answers,
     slug: slugify(answers.projectName),
+    dataset: datasetContext(answers),
     registry,
     registryDomain: awsDnsSuffix(answers.awsRegion),
     imageRepository: `${registry}/${answers.ecrRepository}`,
@@ -133,6 +161,8 @@ export function includeTemplate(path: string, context: TemplateContext): boolean
       return context.ci;
     case '.pre-commit-config.yaml':
       return context.preCommit;
+    case SAMPLE_FILE:
+      return context.dataset.isSample;
     default:
       return true;
   }

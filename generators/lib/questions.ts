@@ -6,11 +6,18 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import type { DataProfile } from './dataset.js';
 import {
   PYTHON_VERSIONS,
+  SAMPLE_DATA,
+  isS3Uri,
   slugify,
   shown,
   validateAuthor,
+  validateClassValue,
+  validateColumnList,
+  validateColumnName,
+  validateData,
   validateAwsAccountId,
   validateAwsRegion,
   validateDescription,
@@ -27,6 +34,13 @@ import {
 export interface Answers {
   projectName: string;
   description: string;
+  /** `sample`, an s3:// URI, or (stored) `data/01_raw/<name>`: the copy of the file given. */
+  data: string;
+  target: string;
+  problemType: string;
+  positiveClass: string;
+  /** Comma-separated column names. */
+  leaveOut: string;
   author: string;
   email: string;
   pythonVersion: string;
@@ -50,6 +64,11 @@ export interface DefaultsSource {
   env: Record<string, string | undefined>;
   home: string;
   gitUser: { name?: string; email?: string };
+  /**
+   * What the data file holds (columns, kinds, a sample of rows), for the defaults of the questions
+   * about it; undefined for an s3:// URI, or where no file is read (an upgrade, unit tests).
+   */
+  dataProfile?: (data: string) => Promise<DataProfile | undefined>;
 }
 
 export interface Question {
@@ -65,7 +84,13 @@ export interface Question {
    * never fills it with a default, which would silently re-target the project.
    */
   namesCloudResource?: boolean;
-  default: (answers: Partial<Answers>, source: DefaultsSource) => AnswerValue;
+  /**
+   * The answer describes the training data, checked against the file when the project is made and
+   * stored resolved: an upgrade re-renders from the stored answer and takes no other (the file it
+   * was read from may be gone; the project's dataset declaration is where the data changes).
+   */
+  describesData?: boolean;
+  default: (answers: Partial<Answers>, source: DefaultsSource) => AnswerValue | Promise<AnswerValue>;
   validate: (value: string) => Validation;
 }
 
@@ -76,6 +101,18 @@ const oneOf =
 const yesNo = (): Validation => true;
 
 const slugOf = (answers: Partial<Answers>): string => slugify(answers.projectName ?? '');
+
+export const PROBLEM_TYPES = ['auto', 'binary', 'multiclass', 'regression'] as const;
+export type ProblemType = (typeof PROBLEM_TYPES)[number];
+
+/**
+ * The answers about the bundled sample, resolved (what its inference gives, and what a project made
+ * before the data questions trained on): Breast Cancer Wisconsin, `diagnosis` M or B.
+ */
+export const SAMPLE_ANSWERS = { data: SAMPLE_DATA, target: 'diagnosis', problemType: 'binary', positiveClass: 'M', leaveOut: '' } as const satisfies Partial<Answers>;
+
+const profileOf = async (answers: Partial<Answers>, source: DefaultsSource): Promise<DataProfile | undefined> =>
+  answers.data === undefined || isS3Uri(answers.data) ? undefined : source.dataProfile?.(answers.data);
 
 export const QUESTIONS: readonly Question[] = [
   {
@@ -92,6 +129,48 @@ export const QUESTIONS: readonly Question[] = [
     freeText: true,
     default: () => 'A Flyte pipeline that trains, evaluates and reports on a model',
     validate: validateDescription,
+  },
+  {
+    name: 'data',
+    describesData: true,
+    message: 'Training data (CSV or Parquet file, or s3:// URI)',
+    default: () => SAMPLE_DATA,
+    validate: validateData,
+  },
+  {
+    name: 'target',
+    describesData: true,
+    message: 'Target column (what the model predicts)',
+    // The sample's label comes first in its file; a user's table usually ends with it.
+    default: async (answers, source) => (answers.data === SAMPLE_DATA ? SAMPLE_ANSWERS.target : ((await profileOf(answers, source))?.columns.at(-1)?.name ?? '')),
+    validate: validateColumnName,
+  },
+  {
+    name: 'problemType',
+    describesData: true,
+    message: 'Problem type',
+    choices: PROBLEM_TYPES,
+    default: () => 'auto',
+    validate: oneOf(PROBLEM_TYPES, 'problem type'),
+  },
+  {
+    name: 'positiveClass',
+    describesData: true,
+    message: 'Positive class (binary only; empty: inferred)',
+    default: () => '',
+    validate: validateClassValue,
+  },
+  {
+    name: 'leaveOut',
+    describesData: true,
+    message: 'Columns to leave out (ids, leaks), comma-separated',
+    // The id-like columns (a name with a comma cannot be listed).
+    default: async (answers, source) =>
+      ((await profileOf(answers, source))?.columns ?? [])
+        .filter((column) => column.kind === 'id' && column.name !== answers.target && !column.name.includes(','))
+        .map((column) => column.name)
+        .join(','),
+    validate: validateColumnList,
   },
   {
     name: 'author',

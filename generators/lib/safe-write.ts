@@ -10,8 +10,10 @@
  * - One run at a time per folder: a lock file, created exclusively, names the run holding it.
  */
 import {
+  chmodSync,
   closeSync,
   constants,
+  copyFileSync,
   lstatSync,
   mkdirSync,
   openSync,
@@ -26,14 +28,17 @@ import {
 import { basename, dirname, join } from 'node:path';
 import { UserError } from './errors.js';
 
-export interface FileToWrite {
+export type FileToWrite = {
   /** Relative to the root, `/`-separated. */
   path: string;
-  contents: Buffer;
   executable?: boolean;
   /** Refuse, rather than replace, a file already there (a new step never overwrites one). */
   createOnly?: boolean;
-}
+} & (
+  | { contents: Buffer }
+  /** A copy of this file (the user's data): copied by the file system, never held in memory. */
+  | { copyFrom: string }
+);
 
 /** What an entry on disk is, in words, for a refusal. */
 function kind(stat: Stats): string {
@@ -80,6 +85,17 @@ function writeFileExclusive(path: string, contents: Buffer, mode: number): void 
   } finally {
     closeSync(fd);
   }
+}
+
+/** Copies `source` to a new file `path` (COPYFILE_EXCL: never over an existing file or through a link planted there). */
+function copyFileExclusive(source: string, path: string, mode: number): void {
+  copyFileSync(source, path, constants.COPYFILE_EXCL);
+  chmodSync(path, mode);
+}
+
+function writeExclusive(path: string, file: FileToWrite, mode: number): void {
+  if ('copyFrom' in file) copyFileExclusive(file.copyFrom, path, mode);
+  else writeFileExclusive(path, file.contents, mode);
 }
 
 const tempSuffix = () => `.fp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
@@ -188,7 +204,7 @@ export function commitFiles(root: string, files: readonly FileToWrite[], faults:
       // Short enough for any name: a long file name must not make its temporary name too long.
       const temp = join(dir, `.${basename(target).slice(0, 40)}${tempSuffix()}`);
       steps.push({ target, temp, movedAside: false, renamed: false });
-      writeFileExclusive(temp, file.contents, mode);
+      writeExclusive(temp, file, mode);
     }
     // 3. Into place: each replaced file is first moved aside, so it can be put back.
     for (const [index, step] of steps.entries()) {
@@ -232,7 +248,7 @@ export function writeNewFolder(target: string, files: readonly FileToWrite[]): v
     for (const file of files) {
       const path = join(staging, file.path);
       mkdirSync(dirname(path), { recursive: true });
-      writeFileExclusive(path, file.contents, file.executable ? 0o755 : 0o644);
+      writeExclusive(path, file, file.executable ? 0o755 : 0o644);
     }
     renameSync(staging, target);
   } catch (error) {

@@ -228,6 +228,73 @@ export function validateFlyteEndpoint(value: string): Validation {
     : `${shown(value)} is not a Flyte admin endpoint: host:port, dns:///host:port or https://host`;
 }
 
+/** `--data sample`: the data set bundled with the template. */
+export const SAMPLE_DATA = 'sample';
+/** Where a project keeps its raw data, the bundled sample and a copy of the user's file alike. */
+export const RAW_DATA_FOLDER = 'data/01_raw';
+export const SAMPLE_FILE = `${RAW_DATA_FOLDER}/breast_cancer.csv`;
+/** S3's bucket naming rule (3 to 63 lowercase letters, digits, "." and "-"), then a key. */
+const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/[^/].*$/;
+
+/** csv or parquet, by the name's extension (any case); undefined for anything else. */
+export function dataFormatOf(name: string): 'csv' | 'parquet' | undefined {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.csv')) return 'csv';
+  return lower.endsWith('.parquet') || lower.endsWith('.pq') ? 'parquet' : undefined;
+}
+
+export function isS3Uri(value: string): boolean {
+  return value.startsWith('s3://');
+}
+
+/** The last segment of a `/`-separated path or URI. */
+export function fileNameOf(value: string): string {
+  return value.replace(/\/+$/, '').split('/').pop() ?? value;
+}
+
+/**
+ * The training data as given: `sample`, a CSV or Parquet file, or an s3:// URI of one. Only its
+ * shape: whether a local file can be read, and what it holds, is checked against the file itself.
+ */
+export function validateData(value: string): Validation {
+  const text = checkedText(value, 'data path');
+  if (text !== true) return text;
+  if (value === SAMPLE_DATA) return true;
+  if (value === '') return `no training data given: a CSV or Parquet file, an s3:// URI, or "${SAMPLE_DATA}" for the bundled sample`;
+  const name = fileNameOf(value);
+  if (isS3Uri(value)) {
+    if (!S3_URI.test(value)) return `${shown(value)} is not an s3:// URI of a file: s3://bucket/key, the bucket 3 to 63 lowercase letters, digits, "." or "-"`;
+  } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) {
+    return `${shown(value)}: only a local file or an s3:// URI is read`;
+  }
+  if (dataFormatOf(name) === undefined) return `${shown(value)} is not a CSV or Parquet file: its name must end in .csv, .parquet or .pq`;
+  if (name.startsWith('.')) return `${shown(value)} is a hidden file (its name starts with "."): give the file a name before its extension`;
+  if (utf8Bytes(name) > 255) return `the file name ${shown(name)} is ${utf8Bytes(name)} bytes long; at most 255`;
+  return true;
+}
+
+/** A column name (the target): any printable text, not empty. */
+export function validateColumnName(value: string): Validation {
+  const text = checkedText(value, 'column name');
+  if (text !== true) return text;
+  return value === '' ? 'no target column given: name the column the model predicts' : true;
+}
+
+/** A value of the target (the positive class), or empty for "inferred". */
+export function validateClassValue(value: string): Validation {
+  return checkedText(value, 'positive class');
+}
+
+/** Column names separated by commas (`customer_id,signup_id`), or empty. */
+export function validateColumnList(value: string): Validation {
+  return checkedText(value, 'list of columns');
+}
+
+/** `a, b,,a` -> ['a', 'b']: the names of a comma-separated list, trimmed, each once. */
+export function columnList(value: string): string[] {
+  return [...new Set(value.split(',').map((name) => name.trim()).filter((name) => name !== ''))];
+}
+
 /** Free text (description, author): line breaks are folded to spaces first; other control characters are refused. */
 export function validateFreeText(value: string): Validation {
   return checkedText(value, 'text');
