@@ -23,7 +23,7 @@ CLASSIFIERS = [
     Candidate(
         "random_forest",
         "sklearn.ensemble.RandomForestClassifier",
-        {"n_estimators": [200], "min_samples_leaf": [1, 5], "random_state": [0]},
+        {"n_estimators": [100], "min_samples_leaf": [1, 5], "random_state": [0]},
     ),
 ]
 
@@ -37,7 +37,7 @@ REGRESSORS = [
     Candidate(
         "random_forest",
         "sklearn.ensemble.RandomForestRegressor",
-        {"n_estimators": [200], "min_samples_leaf": [1, 5], "random_state": [0]},
+        {"n_estimators": [100], "min_samples_leaf": [1, 5], "random_state": [0]},
     ),
 ]
 

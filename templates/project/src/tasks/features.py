@@ -94,6 +94,7 @@ def preprocessor(kinds: dict[str, list[str]]) -> ColumnTransformer:
         "date": make_pipeline(
             FunctionTransformer(date_parts, feature_names_out=date_names),
             SimpleImputer(strategy="median", keep_empty_features=True),
+            StandardScaler(),
         ),
     }
     return ColumnTransformer(

@@ -232,10 +232,11 @@ def predict(model: Any, data: pd.DataFrame, problem: Problem) -> tuple[Any, Any]
     """The model's predictions on a table, and its probabilities as `measure` takes
     them (None for a regression)."""
     rows = features(data, problem)
-    predicted = model.predict(rows)
     if problem.type == "regression":
-        return predicted, None
+        return model.predict(rows), None
     proba = model.predict_proba(rows)
+    # What predict would say, without predicting twice: the most probable class.
+    predicted = model.classes_[proba.argmax(axis=1)]
     if problem.type == "binary":
         return predicted, proba[:, positive_column(model, problem)]
     order = [str(name) for name in model.classes_]

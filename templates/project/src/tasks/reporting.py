@@ -187,7 +187,8 @@ def binary_section(predictions: pd.DataFrame, problem: Problem) -> str:
     from sklearn.metrics import precision_recall_fscore_support
 
     positive = problem.positive_class
-    hits = (predictions["target"] == positive).to_numpy()
+    truth = predictions["target"].astype(str).to_numpy()
+    hits = truth == positive
     score = predictions["score"].to_numpy()
     images = []
     for display, id, alt in (
@@ -196,12 +197,15 @@ def binary_section(predictions: pd.DataFrame, problem: Problem) -> str:
     ):
         figure, axes = new_figure()
         display.from_predictions(
-            hits, score, ax=axes, name="model", plot_chance_level=True
+            truth, score, pos_label=positive, ax=axes, name="model",
+            plot_chance_level=True,
         )
         axes.set_title(f"{alt} (validation, positive: {positive})")
         images.append(image(figure, id, alt))
     figure, axes = new_figure()
-    CalibrationDisplay.from_predictions(hits, score, n_bins=10, ax=axes, name="model")
+    CalibrationDisplay.from_predictions(
+        truth, score, pos_label=positive, n_bins=10, ax=axes, name="model"
+    )
     axes.set_title("Calibration (validation)")
     images.append(image(figure, "calibration-curve", "Calibration curve"))
     rows = []
