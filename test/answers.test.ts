@@ -14,6 +14,11 @@ describe('the question table', () => {
     expect(flags).toEqual([
       'project-name',
       'description',
+      'data',
+      'target',
+      'problem-type',
+      'positive-class',
+      'leave-out',
       'author',
       'email',
       'python-version',
@@ -98,6 +103,7 @@ describe('resolveAnswers', () => {
       },
     });
     expect(asked[0]).toBe('description=A Flyte pipeline that trains, evaluates and reports on a model');
+    expect(asked.slice(1, 6)).toEqual(['data=sample', 'target=diagnosis', 'problemType=auto', 'positiveClass=', 'leaveOut=']);
     expect(asked).toContain('ecrRepository=fraud');
     expect(asked).not.toContainEqual(expect.stringMatching(/^projectName/));
     expect(answers.awsRegion).toBe('ap-south-1');

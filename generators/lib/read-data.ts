@@ -122,6 +122,8 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
     throw new UserError(`${shownAs} is not UTF-8 text (line ${firstBadUtf8Line(text)})`, 'save it as UTF-8 CSV (Excel: "CSV UTF-8"; pandas: to_csv writes UTF-8), then pass it again');
   }
   const records: string[][] = [];
+  /** The line the last whole record ended on. */
+  let lastLine = 0;
   try {
     parseCsv(text, {
       bom: true,
@@ -130,8 +132,9 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
       skip_empty_lines: true,
       // One record more than needed says whether there were more.
       to: SAMPLE_ROWS + 2,
-      on_record: (record: string[]) => {
+      on_record: (record: string[], context: { lines: number }) => {
         records.push(record);
+        lastLine = context.lines;
         return null;
       },
     });
@@ -147,7 +150,7 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
           'quote the fields that hold commas ("a, b"), or remove the extra fields from that line',
         );
       }
-      if (code === 'CSV_QUOTE_NOT_CLOSED') throw new UserError(`${shownAs} cannot be read as CSV: a quote opened on line ${line ?? '?'} is never closed`, 'close that quote (a quote inside a quoted field is written "")');
+      if (code === 'CSV_QUOTE_NOT_CLOSED') throw new UserError(`${shownAs} cannot be read as CSV: a quote opened on line ${lastLine + 1} is never closed`, 'close that quote (a quote inside a quoted field is written "")');
       throw new UserError(`${shownAs} cannot be read as CSV: ${message.split('\n')[0]}`, 'export the table as CSV (UTF-8, comma-separated), and pass --data that file');
     }
   }
