@@ -25,6 +25,8 @@ NO_STACK = re.compile(r"^\s+at .+:\d+", re.M)
 def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path) -> None:
     (tmp_path / "fraud").mkdir()
     (tmp_path / "fraud" / "notes.txt").write_text("someone's work")
+    rows = [f"{1000 + i},{'north' if i % 3 else ''},{i * 1.5},{'yes' if i % 4 == 0 else 'no'}" for i in range(40)]
+    (tmp_path / "churn.csv").write_text("\n".join(["customer_id,region,spend,churned", *rows]) + "\n")
     term = Terminal.bin(["new", "--skip-install"], tmp_path)
     term.answer("Project name", "Fraud")
     term.refused(r"fraud/ exists and is not empty", "Fraud", "???")
@@ -32,6 +34,13 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
     # The slug is shown as soon as the name is known, before the questions that default to it.
     term.expect(r"folder \./churn-model/")
     term.answer("Description", "Predicts which customers leave")
+    term.answer("Training data", "nope.csv")
+    term.refused(r"does not exist", "nope.csv", "churn.csv")
+    term.answer("Target column", "")  # the last column: churned
+    term.select("Problem type", down=0)  # auto
+    term.answer("Positive class", "Yes")
+    term.refused(r"not a value of", "Yes", "")  # inferred: yes
+    term.answer("Columns to leave out", "")  # the id-like column
     term.answer("Author", "Ada Lovelace")
     term.answer("Author email", "ada")
     term.refused(r"email", "ada", "ada@example.com")
@@ -54,13 +63,20 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
 
     text = term.text()
     assert "42" in account_rule and "mars-north-1" in region_rule
-    # Shown before the first file is written.
+    # Shown before the first file is written: the names, and what was inferred from the data.
     assert text.index(SLUG_LINE) < text.index("create churn-model/")
+    inferred = 'data: churn.csv, 40 rows: target "churned" binary (positive "yes": 25.0 %), 1 numeric, 1 categorical, 1 left out (customer_id: id-like)'
+    assert text.index(inferred) < text.index("create churn-model/")
     project = tmp_path / "churn-model"
     assert stored_answers(project) | {"generatorVersion": None} == {
         "generatorVersion": None,
         "projectName": "Churn Model!!",
         "description": "Predicts which customers leave",
+        "data": "data/01_raw/churn.csv",
+        "target": "churned",
+        "problemType": "binary",
+        "positiveClass": "yes",
+        "leaveOut": "customer_id",
         "author": "Ada Lovelace",
         "email": "ada@example.com",
         "pythonVersion": "3.12",
@@ -96,7 +112,8 @@ def test_defaults_in_a_terminal(tmp_path: Path) -> None:
 @pytest.mark.parametrize("question", ["Project name", "AWS region"])
 def test_ctrl_c_in_the_interview_writes_nothing(tmp_path: Path, question: str) -> None:
     term = Terminal.bin(["new", "--skip-install"], tmp_path)
-    for asked, typed in [("Project name", "Churn Model"), ("Description", ""), ("Author", ""), ("Author email", "")]:
+    data = [("Training data", ""), ("Target column", ""), ("Problem type", ""), ("Positive class", ""), ("Columns to leave out", "")]
+    for asked, typed in [("Project name", "Churn Model"), ("Description", ""), *data, ("Author", ""), ("Author email", "")]:
         if asked == question:
             break
         term.answer(asked, typed)
