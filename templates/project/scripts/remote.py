@@ -337,13 +337,35 @@ def make_plan(
     *,
     tag: str,
     this_version: str,
-    in_ecr: bool,
+    in_ecr: Optional[bool],
+    unchecked: Optional[dict[str, str]] = None,
 ) -> Plan:
-    """Each step, run or skipped and why, given the image tag, version and ECR state."""
+    """Each step, run or skipped and why, given the image tag, version and ECR state.
+
+    A dry run plans what it could not check too: `in_ecr` is None when ECR could not be
+    asked, and `unchecked` says, per step, what could not be checked and why."""
+    unchecked = unchecked or {}
     image = f"{settings.registry}/{settings.repository}:{tag}"
     if not settings.is_ecr:
         in_ecr = False  # another registry: pushed every time, docker skips known layers
-    if in_ecr:
+    if in_ecr is None:
+        problem = unchecked.get("ecr", "ECR could not be asked")
+        if local_image_exists(image):
+            build = Step("build", False, "the image is already built locally")
+        else:
+            build = Step(
+                "build",
+                True,
+                f"unless ECR has the tag {tag}: not checked, {problem}",
+                ["docker", "build", "--platform", "linux/amd64", "--tag", image, "."],
+            )
+        push = Step(
+            "push",
+            True,
+            f"unless ECR has the tag {tag}: not checked, {problem}",
+            ["docker", "push", image],
+        )
+    elif in_ecr:
         build = Step("build", False, f"ECR already has the image tagged {tag}")
     elif local_image_exists(image):
         build = Step("build", False, "the image is already built locally")
@@ -354,7 +376,9 @@ def make_plan(
             "no image with this tag in ECR or locally",
             ["docker", "build", "--platform", "linux/amd64", "--tag", image, "."],
         )
-    if in_ecr:
+    if in_ecr is None:
+        pass
+    elif in_ecr:
         push = Step("push", False, f"ECR already has the image tagged {tag}")
     elif settings.is_ecr:
         push = Step(
@@ -367,10 +391,12 @@ def make_plan(
             f"{settings.registry} is not ECR: docker push sends only missing layers",
             ["docker", "push", image],
         )
+    admin = unchecked.get("flyteadmin")
     register = Step(
         "register",
         True,
-        f"fast registration of src/workflows as version {this_version}",
+        f"fast registration of src/workflows as version {this_version}"
+        + (f"; not checked: {admin}" if admin else ""),
         [
             "pyflyte",
             "register",
@@ -393,7 +419,8 @@ def make_plan(
         "launch",
         True,
         f"launch plan workflows.{workflow}.{workflow} @ {this_version}"
-        + (f" with {json.dumps(inputs)}" if inputs else ""),
+        + (f" with {json.dumps(inputs)}" if inputs else "")
+        + (f"; not checked: {admin}" if admin else ""),
     )
     return Plan(
         workflow, image, tag, this_version, [build, push, register, launch], inputs
@@ -514,6 +541,34 @@ def declared_raw_data() -> str:
     return DATASET.raw_data
 
 
+def flyte_admin_problem(settings: Settings, timeout: float = 2.0) -> str:
+    """Why FlyteAdmin cannot be reached from here ("" when it answers a connection)."""
+    import socket
+    from urllib.parse import urlparse
+
+    try:
+        text = Path(settings.flyte_config).read_text(encoding="utf-8")
+    except OSError:
+        return f"no Flyte config at {settings.flyte_config}"
+    found = re.search(r"^\s*endpoint:\s*['\"]?([^'\"\s#]+)", text, re.M)
+    if not found:
+        return f"no admin endpoint in {settings.flyte_config}"
+    endpoint = found[1]
+    address = urlparse(endpoint if "://" in endpoint else f"dns://{endpoint}")
+    host = (address.netloc or address.path).lstrip("/")
+    host, _, port = host.partition(":")
+    port_number = int(port) if port.isdigit() else 443
+    try:
+        socket.create_connection((host, port_number), timeout=timeout).close()
+    except OSError as error:
+        why = error.strerror or str(error) or type(error).__name__
+        return (
+            f"FlyteAdmin at {host}:{port_number} is unreachable ({why});"
+            f" fix: check admin.endpoint in {settings.flyte_config}"
+        )
+    return ""
+
+
 def run(arguments: list[str]) -> int:
     flags = {"--dry-run", "--wait", "--json"}
     options = {arg for arg in arguments if arg in flags}
@@ -526,14 +581,35 @@ def run(arguments: list[str]) -> int:
         inputs["raw_data"] = declared_raw_data()
     settings = Settings.from_env()
     dry_run = "--dry-run" in options
-    tag = image_tag()
+    unchecked: dict[str, str] = {}
+    try:
+        tag = image_tag()
+    except RemoteError as error:
+        if not dry_run:
+            raise
+        tag, unchecked["ecr"] = "<no tag yet>", f"{error} (fix: {error.fix})"
+    # A real run stops at the first step it cannot do; a dry run plans them all, saying
+    # in each step's line what it could not check.
+    in_ecr: Optional[bool] = None if unchecked else False
+    if settings.is_ecr and not unchecked:
+        try:
+            in_ecr = image_in_ecr(settings, tag)
+        except RemoteError as error:
+            if not dry_run:
+                raise
+            in_ecr, unchecked["ecr"] = None, f"{error} (fix: {error.fix})"
+    if dry_run:
+        problem = flyte_admin_problem(settings)
+        if problem:
+            unchecked["flyteadmin"] = problem
     plan = make_plan(
         settings,
         workflow,
         inputs,
         tag=tag,
         this_version=version(),
-        in_ecr=settings.is_ecr and image_in_ecr(settings, tag),
+        in_ecr=in_ecr,
+        unchecked=unchecked,
     )
     if "--json" in options:
         print(json.dumps({"dry_run": dry_run, **asdict(plan)}, indent=2))

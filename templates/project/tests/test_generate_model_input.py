@@ -1,40 +1,76 @@
+"""The primary table is split into train, test and validation sets, stratified for a
+classification; a split that cannot be made says why."""
+
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
+from tasks.declarations import Dataset
 from tasks.errors import PipelineError
 from tasks.generate_model_input import generate_model_input_task, split_data
-from tasks.process_raw_data import TARGET_COLUMN
+from tests.conftest import synthetic_table
 
 
-def test_split_sizes_and_stratification(primary: pd.DataFrame):
-    train, test, validation = split_data(primary, 0.2, 0.2, seed=0)
-    assert len(train) + len(test) + len(validation) == len(primary)
-    assert len(validation) == pytest.approx(0.2 * len(primary), abs=1)
-    assert len(test) == pytest.approx(0.2 * len(primary), abs=1)
-    share = primary[TARGET_COLUMN].mean()
-    for part in (train, test, validation):
-        assert part[TARGET_COLUMN].mean() == pytest.approx(share, abs=0.03)
-
-
-@pytest.mark.parametrize("test_size, validation_size", [(0.6, 0.5), (0, 0.2), (0.2, 1)])
-def test_split_refuses_impossible_fractions(primary, test_size, validation_size):
-    with pytest.raises(PipelineError, match="leave no rows to train on") as raised:
-        split_data(primary, test_size, validation_size, seed=0)
-    assert "--test_size" in raised.value.fix
-
-
-def test_split_says_when_a_class_is_too_small(primary: pd.DataFrame):
-    negatives = primary[primary[TARGET_COLUMN] == 0].head(20)
-    tiny = pd.concat([negatives, primary[primary[TARGET_COLUMN] == 1].head(1)])
-    with pytest.raises(PipelineError, match="do not split"):
-        split_data(tiny, 0.2, 0.2, seed=0)
-
-
-def test_task_writes_the_model_input_layer(
-    primary: pd.DataFrame, table_file, project_root: Path
+def test_split_sizes_and_class_shares(
+    kind: str, declared: Dataset, primary: pd.DataFrame
 ):
+    train, test, validation = split_data(primary, 0.2, 0.25, seed=0)
+    assert len(train) + len(test) + len(validation) == len(primary)
+    assert len(test) == pytest.approx(0.2 * len(primary), abs=1)
+    assert len(validation) == pytest.approx(0.25 * len(primary), abs=1)
+    assert set(train["id"]) | set(test["id"]) | set(validation["id"]) == set(
+        primary["id"]
+    )
+    if kind == "regression":
+        return
+    shares = primary[declared.target].value_counts(normalize=True)
+    for part in (train, test, validation):
+        part_shares = part[declared.target].value_counts(normalize=True)
+        assert part_shares.reindex(shares.index).to_numpy() == pytest.approx(
+            shares.to_numpy(), abs=0.1
+        )
+
+
+def test_the_same_seed_gives_the_same_split(primary: pd.DataFrame):
+    first, second = split_data(primary, 0.2, 0.2, 7), split_data(primary, 0.2, 0.2, 7)
+    assert first.validation["id"].tolist() == second.validation["id"].tolist()
+    other = split_data(primary, 0.2, 0.2, 8)
+    assert first.validation["id"].tolist() != other.validation["id"].tolist()
+
+
+@pytest.mark.parametrize(
+    "test_size, validation_size", [(0.6, 0.5), (0, 0.2), (0.2, 1)]
+)
+@pytest.mark.parametrize("kind", ["binary"])
+def test_split_refuses_impossible_fractions(primary, test_size, validation_size):
+    with pytest.raises(PipelineError, match="leave no rows to train on"):
+        split_data(primary, test_size, validation_size, seed=0)
+
+
+@pytest.mark.parametrize("kind", ["regression"])
+def test_too_few_rows_are_refused(primary: pd.DataFrame):
+    with pytest.raises(PipelineError) as raised:
+        split_data(primary.head(9), 0.2, 0.2, seed=0)
+    assert raised.value.cause == (
+        "9 rows are too few to train, test and validate a model on"
+    )
+    assert raised.value.fix == "give at least 10 rows with a target value"
+
+
+@pytest.mark.parametrize("kind", ["multiclass"])
+def test_a_class_too_small_to_split_is_named(primary: pd.DataFrame):
+    rare = primary[primary["tier"] == "gold"].head(1)
+    tiny = pd.concat([primary[primary["tier"] != "gold"], rare])
+    with pytest.raises(PipelineError) as raised:
+        split_data(tiny, 0.2, 0.2, seed=0)
+    assert "the smallest class, 'gold', has 1" in raised.value.cause
+    assert "at least 3 of every class" in raised.value.fix
+
+
+def test_task_writes_the_model_input_layer(declare, table_file, project_root: Path):
+    declare("binary")
+    primary = synthetic_table("binary").dropna(subset=["churned"])
     files = generate_model_input_task(
         primary=table_file(primary, "primary"),
         test_size=0.2,

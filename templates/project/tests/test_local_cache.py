@@ -12,12 +12,8 @@ from tasks.settings import pipeline_task
 
 
 @pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Cache:
-    """An empty local cache of this test's own, enabled."""
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setenv("FLYTE_LOCAL_CACHE_ENABLED", "true")
-    with Cache(str(tmp_path / "home" / ".flyte" / "local-cache")) as cache:
-        yield cache
+def cache(local_cache: Cache) -> Cache:
+    return local_cache
 
 
 def entry(uri: str, hash: str) -> bytes:

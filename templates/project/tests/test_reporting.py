@@ -1,28 +1,36 @@
+"""The report: one self-contained HTML page with the sections of the problem type, the
+model card beside the model, and a failed gate that fails the run after both."""
+
+import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pandas as pd
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
+import joblib
+import pytest
 
-from tasks.evaluate import Metrics
-from tasks.reporting import html_page, render_report, reporting_task
+from scripts.run_local import find
+from tasks.errors import PipelineError
+from tasks.generate_model_input import Splits
+from tasks.reporting import check_gates_task, html_page, model_card, render_report
+from tasks.reporting import reporting_task
+from tests.conftest import Trained
 
-METRICS = Metrics(
-    accuracy=0.75, precision=1.0, recall=0.5, f1=2 / 3, roc_auc=0.95, samples=4
-)
-PREDICTIONS = pd.DataFrame(
-    {"target": [1, 0, 1, 0], "prediction": [1, 0, 0, 0], "score": [0.8, 0.2, 0.4, 0.1]}
-)
-DATA = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "target": [0, 1, 0, 1]})
-SPLITS = {"train": pd.concat([DATA, DATA]), "test": DATA.head(3), "validation": DATA}
-
-
-def model():
-    return make_pipeline(StandardScaler(), LogisticRegression(C=0.1)).fit(
-        DATA[["x"]], DATA["target"]
-    )
+TABLES = ["run", "headline", "scores", "gates", "leaderboard"]
+TABLES += ["importance", "missing", "dropped", "balance"]
+SECTIONS = {
+    "binary": {
+        "tables": ["thresholds", "confusion-matrix"],
+        "images": ["roc-curve", "pr-curve", "calibration-curve"],
+    },
+    "multiclass": {
+        "tables": ["per-class", "confusion-matrix"],
+        "images": ["roc-curve"],
+    },
+    "regression": {
+        "tables": [],
+        "images": ["predicted-vs-actual", "residuals", "error-histogram"],
+    },
+}
 
 
 class Page(HTMLParser):
@@ -34,9 +42,12 @@ class Page(HTMLParser):
         self.tables: dict[str, list[list[str]]] = {}
         self.images: dict[str, str] = {}
         self.external: list[str] = []
+        self.title = ""
         self._table = None
         self._cell = None
+        self._in_title = False
         self.feed(html)
+        self.close()
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
@@ -51,10 +62,14 @@ class Page(HTMLParser):
             self._cell = ""
         elif tag == "img":
             self.images[attrs["id"]] = attrs["src"]
+        elif tag == "h1":
+            self._in_title = True
 
     def handle_data(self, data):
         if self._cell is not None:
             self._cell += data
+        if self._in_title:
+            self.title += data
 
     def handle_endtag(self, tag):
         if tag in ("td", "th") and self._cell is not None:
@@ -62,45 +77,131 @@ class Page(HTMLParser):
             self._cell = None
         elif tag == "table":
             self._table = None
+        elif tag == "h1":
+            self._in_title = False
+
+    def column(self, table: str, header: str) -> list[str]:
+        """A table's column below its header cell."""
+        head, *rows = self.tables[table]
+        return [row[head.index(header)] for row in rows]
 
 
-def test_report_shows_formatted_metrics_model_confusion_matrix_and_data():
-    page = Page(html_page(render_report(METRICS, PREDICTIONS, model(), SPLITS)))
-    assert page.tables["metrics"][1:] == [
-        ["Accuracy", "75.0%"],
-        ["Precision", "100.0%"],
-        ["Recall", "50.0%"],
-        ["F1 score", "66.7%"],
-        ["ROC AUC", "0.950"],
-    ]
-    assert ["Chosen regularization (C)", "0.1"] in page.tables["model"]
-    assert page.tables["confusion-matrix"] == [
-        ["", "predicted not M", "predicted M"],
-        ["true not M", "2", "0"],
-        ["true M", "1", "1"],
-    ]
-    assert page.tables["data"][1:] == [
-        ["train", "8", "4", "50.0%"],
-        ["test", "3", "1", "33.3%"],
-        ["validation", "4", "2", "50.0%"],
-    ]
-    assert page.images["roc-curve"].startswith("data:image/png;base64,")
+@pytest.fixture
+def page(splits: Splits, trained: Trained) -> Page:
+    report = render_report(
+        trained.metrics, trained.predictions, trained.model, splits._asdict()
+    )
+    return Page(html_page(report))
+
+
+def test_the_report_has_the_sections_of_its_problem_type(kind: str, page: Page):
+    assert set(page.tables) == set(TABLES + SECTIONS[kind]["tables"])
+    assert set(page.images) == set(SECTIONS[kind]["images"])
+    for source in page.images.values():
+        assert source.startswith("data:image/png;base64,") and len(source) > 1000
     assert page.external == []
 
 
-def test_task_writes_the_report_layer(table_file, tmp_path: Path, project_root: Path):
-    import joblib
+def test_the_report_shows_the_run_the_model_and_its_scores(
+    kind: str, page: Page, trained: Trained
+):
+    metrics = trained.metrics
+    assert page.title == f"Model report: {metrics['model']}"
+    run = dict(row for row in page.tables["run"][1:])
+    assert (run["Problem type"], run["Target"]) == (kind, trained.problem.target)
+    assert page.column("scores", "Metric") == list(metrics["metrics"])
+    assert page.column("gates", "Result") == ["passed"]
+    models = page.column("leaderboard", "Model")
+    assert len(models) == len(trained.leaderboard["candidates"])
+    assert models[0] == f"{metrics['model']} (chosen)"
+    importance = page.column("importance", "Column")
+    assert set(importance) <= {"signup_date", "plan", "usage", "visits", "autopay"}
+    assert "id" not in importance
 
-    metrics = tmp_path / "metrics.json"
-    metrics.write_text(METRICS.to_json())
-    model_file = tmp_path / "model.joblib"
-    joblib.dump(model(), model_file)
-    report = reporting_task(
-        metrics=str(metrics),
-        predictions=table_file(PREDICTIONS, "predictions"),
-        model=str(model_file),
-        **{name: table_file(split, name) for name, split in SPLITS.items()},
+
+def test_the_data_section_shows_gaps_drops_and_balance(
+    kind: str, page: Page, trained: Trained
+):
+    assert set(page.column("missing", "Column")) == {"plan", "usage"}
+    dropped = trained.metrics["data"]["rows_dropped"]
+    assert dropped == {"target missing": 4}
+    assert page.tables["dropped"][1:] == [["target missing", "4"]]
+    assert page.column("balance", "Split") == ["train", "test", "validation"]
+    if kind != "regression":
+        assert page.tables["balance"][0][2:] == list(trained.problem.classes)
+
+
+@pytest.mark.parametrize("kind", ["binary"])
+def test_a_binary_report_counts_the_confusion_and_the_thresholds(
+    page: Page, trained: Trained
+):
+    predictions = trained.predictions
+    assert page.tables["confusion-matrix"][0] == ["", "predicted no", "predicted yes"]
+    counts = [int(cell) for row in page.tables["confusion-matrix"][1:] for cell in row[1:]]
+    assert sum(counts) == len(predictions)
+    hits = (predictions["target"] == predictions["prediction"]).sum()
+    assert counts[0] + counts[3] == hits
+    assert "0.5 (used)" in page.column("thresholds", "Threshold")
+
+
+@pytest.mark.parametrize("kind", ["binary"])
+def test_a_failed_gate_is_shown_as_failed(splits: Splits, trained: Trained):
+    metrics = dict(trained.metrics)
+    metrics["gates"] = [
+        {"name": "roc_auc at least 0.99", "passed": False, "value": 0.9,
+         "threshold": 0.99}
+    ]
+    report = render_report(metrics, trained.predictions, trained.model, splits._asdict())
+    assert "a gate FAILED: do not ship" in report
+    assert Page(report).column("gates", "Result") == ["FAILED"]
+
+
+def test_the_model_card_says_what_the_model_is_and_how_it_scores(
+    kind: str, trained: Trained
+):
+    card = model_card(trained.metrics)
+    metrics = trained.metrics
+    assert card.startswith(f"# Model card: {metrics['model']}\n")
+    assert f"- Problem: {kind}, target `{trained.problem.target}`" in card
+    assert ("positive class `yes`" in card) == (kind == "binary")
+    rows = [line for line in card.splitlines() if line.startswith("| ")]
+    assert [row.split(" | ")[0][2:] for row in rows[1 : len(metrics["metrics"]) + 1]] == list(
+        metrics["metrics"]
+    )
+    assert f"| beats the baseline on {metrics['selection_metric']} | passed |" in card
+
+
+@pytest.mark.parametrize("kind", ["multiclass"])
+def test_task_writes_the_report_and_the_model_card(
+    splits: Splits, trained: Trained, table_file, json_file, tmp_path, project_root
+):
+    model = tmp_path / "model.joblib"
+    joblib.dump(trained.model, model)
+    report, card = reporting_task(
+        metrics=json_file(trained.metrics, "metrics"),
+        predictions=table_file(trained.predictions, "predictions"),
+        model=str(model),
+        **{name: table_file(split, name) for name, split in splits._asdict().items()},
     )
     assert Path(report.path) == project_root / "data/08_reporting/report.html"
-    page = Page(Path(report.path).read_text(encoding="utf-8"))
-    assert page.tables["metrics"][1] == ["Accuracy", "75.0%"]
+    assert Path(card.path) == project_root / "data/06_models/model_card.md"
+    html = Path(report.path).read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "per-class" in Page(html).tables
+    assert Path(card.path).read_text().startswith("# Model card: ")
+
+
+def test_check_gates_fails_the_run_on_a_failed_gate(json_file, tmp_path: Path):
+    report = tmp_path / "report.html"
+    report.write_text("<html></html>")
+    passed = {"name": "beats the baseline on rmse", "passed": True, "value": 2.0,
+              "threshold": 3.0}
+    check_gates_task(metrics=json_file({"gates": [passed]}, "metrics"), report=str(report))
+    failed = {"name": "rmse at most 1", "passed": False, "value": 2.0, "threshold": 1.0}
+    metrics = json_file({"gates": [passed, failed]}, "failed")
+    with pytest.raises(Exception) as raised:
+        check_gates_task(metrics=metrics, report=str(report))
+    error = find(raised.value, PipelineError)
+    assert error is not None, raised.value
+    assert error.cause.startswith("gate failed: rmse at most 1: 2 against 1 (report: ")
+    assert "GATES in src/candidates.py" in error.fix
