@@ -4,7 +4,7 @@
  * stored resolved; bad data refused in one line with nothing written; `workflow` and `upgrade` on
  * such a project; a project made before the data questions upgrades onto the sample.
  */
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -199,6 +199,19 @@ describe('other tables', () => {
     expect(stored(project)).toMatchObject(SAMPLE_ANSWERS);
     expect(existsSync(join(project, 'data/01_raw/breast_cancer.csv'))).toBe(true);
     expect(read(project, 'data/01_raw/README.md')).toContain('# Raw data: Breast Cancer Wisconsin (Diagnostic)');
+  });
+
+  it('--force into a folder that holds things: the copy is written in the same transaction', async () => {
+    const cwd = workspace();
+    writeFileSync(join(cwd, 'churn.csv'), churnCsv(40));
+    const target = join(cwd, 'churn-model');
+    mkdirSync(join(target, 'data', '01_raw'), { recursive: true });
+    writeFileSync(join(target, 'notes.txt'), 'mine');
+    writeFileSync(join(target, 'data', '01_raw', 'churn.csv'), 'an older export');
+    await generateIn(cwd, { data: 'churn.csv', force: true });
+    expect(read(target, 'notes.txt')).toBe('mine');
+    expect(readFileSync(join(target, 'data/01_raw/churn.csv')).equals(readFileSync(join(cwd, 'churn.csv')))).toBe(true);
+    expect(stored(target)).toMatchObject({ data: 'data/01_raw/churn.csv', target: 'churned' });
   });
 
   it('new --help lists the data flags', async () => {

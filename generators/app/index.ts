@@ -129,10 +129,17 @@ export default class AppGenerator extends Generator {
           const { value } = await this.prompt<{ value: boolean }>([{ type: 'confirm', name: 'value', message: question.message, default: Boolean(defaultValue) }]);
           return value;
         }
+        if (question.choices) {
+          // A choice the data does not allow (regression of a text target) is said, and asked again.
+          for (;;) {
+            const { value } = await this.prompt<{ value: string }>([{ type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: String(defaultValue) }]);
+            const valid = await this._validateAtPrompt(question, value, answers);
+            if (valid === true) return value;
+            this.log(`> ${valid}`);
+          }
+        }
         const { value } = await this.prompt<{ value: string }>([
-          question.choices
-            ? { type: 'select', name: 'value', message: question.message, choices: [...question.choices], default: String(defaultValue) }
-            : { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: (input: string) => this._validateAtPrompt(question, input, answers) },
+          { type: 'input', name: 'value', message: question.message, default: String(defaultValue), validate: (input: string) => this._validateAtPrompt(question, input, answers) },
         ]);
         // The slug names the folder and is the default Flyte project and ECR repository: show it before those questions.
         if (question.name === 'projectName') this.log(`  folder ./${slugify(String(normalise(question, value)))}/ (also the default Flyte project and ECR repository)`);

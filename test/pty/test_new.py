@@ -37,6 +37,8 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
     term.answer("Training data", "nope.csv")
     term.refused(r"does not exist", "nope.csv", "churn.csv")
     term.answer("Target column", "")  # the last column: churned
+    term.select("Problem type", down=3)  # regression, of a yes/no target: said, and asked again
+    term.expect(r"> --problem-type regression needs a numeric target")
     term.select("Problem type", down=0)  # auto
     term.answer("Positive class", "Yes")
     term.refused(r"not a value of", "Yes", "")  # inferred: yes
