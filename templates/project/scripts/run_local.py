@@ -7,7 +7,10 @@
 - after it, a summary: where each output is, the headline metrics, the report to open,
   in place of pyflyte's raw print of the outputs;
 - a bad input or bad data (tasks.errors.PipelineError, or an input pyflyte cannot read)
-  as two lines, its cause and its fix, without a traceback (--verbose shows it).
+  as two lines, its cause and its fix, without a traceback (--verbose shows it);
+- the run in a child process, watched: a run that fails half-way, or that the system
+  kills (out of memory, a signal), leaves data/ as the previous run left it, and a run
+  killed is told in one line naming the step and the memory it had.
 
     python scripts/run_local.py [--verbose] src/workflows/NAME.py NAME [inputs...]
 """
@@ -42,6 +45,10 @@ class OutputCatcher:
             self.outputs = message
 
 
+# Set in the child process that does the run (see supervise): where it says how it ends.
+STATUS_FILE = "FLYTE_PIPELINE_RUN_STATUS"
+
+
 def main(argv: list[str]) -> int:
     verbose = argv[:1] == ["--verbose"]
     if verbose:
@@ -52,6 +59,10 @@ def main(argv: list[str]) -> int:
     workflow_file, workflow = argv[:2]
     # The folder holding the tasks and workflows packages, as pyflyte finds it.
     sys.path.insert(0, str(Path(workflow_file).resolve().parent.parent))
+    if STATUS_FILE not in os.environ and "--help" not in argv:
+        return supervise(sys.argv[1:], workflow)
+    # pyarrow's own allocator keeps a freed table's memory: the system's gives it back.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     # Joins the local cache's salt (tasks.settings): a copy of this project elsewhere
     # on the machine never replays this folder's entries, whose files are not its own.
     os.environ["FLYTE_PIPELINE_PROJECT_DIR"] = str(Path.cwd().resolve())
@@ -64,7 +75,6 @@ def main(argv: list[str]) -> int:
     forget_missing_files()
     catcher = OutputCatcher(click)
     step_log = StepLog.attach()
-    snapshot = None if "--help" in argv else LayerSnapshot.take()
     try:
         module = Path(workflow_file).with_suffix("")
         workflows = importlib.import_module(f"{module.parent.name}.{module.name}")
@@ -76,8 +86,7 @@ def main(argv: list[str]) -> int:
         status = pyflyte_run.run.main(argv, "pyflyte run", standalone_mode=False)
     except BaseException as error:
         problem = find(error, PipelineError)
-        if snapshot is not None:
-            snapshot.failed(workflow, problem.cause if problem else repr(error))
+        tell_supervisor(problem.cause if problem else repr(error))
         if problem is not None:
             cause, fix = problem.cause, problem.fix
         elif isinstance(error, click.ClickException):
@@ -93,8 +102,6 @@ def main(argv: list[str]) -> int:
         pyflyte_run.click = click
     if asks_help and getattr(workflows, "LOCAL_INPUTS", None):
         print(local_help(workflows))
-    if snapshot is not None:
-        snapshot.succeeded(workflow)
     if catcher.outputs is not None:
         record_run(catcher.outputs)
         print(summary(workflow, catcher.outputs, step_log.steps))
@@ -192,6 +199,100 @@ def find(error: Optional[BaseException], kind: type) -> Any:
     return None
 
 
+def supervise(arguments: list[str], workflow: str) -> int:
+    """Run this script again in a child process, and watch it end.
+
+    Before it, the layer files are kept (LayerSnapshot); a child that fails half-way or
+    is killed gets them back. A child killed by the system (out of memory: SIGKILL) is
+    told in one line: the step it was running and the memory it had."""
+    import resource
+    import signal
+    import subprocess
+    import tempfile
+
+    snapshot = LayerSnapshot.take()
+    with tempfile.TemporaryDirectory() as folder:
+        status = Path(folder, "status.json")
+        env = {**os.environ, STATUS_FILE: str(status)}
+        # Ctrl-C reaches the child too (one process group): the child says it.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            code = subprocess.run([sys.executable, __file__, *arguments], env=env).returncode
+        finally:
+            signal.signal(signal.SIGINT, previous)
+        said = json.loads(status.read_text()) if status.is_file() else {}
+    if code == 0:
+        snapshot.succeeded(workflow)
+        return 0
+    cause = said.get("error") or ""
+    if code > 0 and cause:
+        snapshot.failed(workflow, cause)
+        return code
+    step = said.get("step") or "the run, before its first step,"
+    if code < 0:
+        name = signal.Signals(-code).name
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+        limit = memory_limit()
+        why = (
+            f"out of memory? it used {gib(peak)} of the {gib(limit)} it may use"
+            if code == -signal.SIGKILL
+            else f"{name}"
+        )
+        cause = f"the step {step} was killed by the system ({name}: {why})"
+        fix = (
+            "run it on a machine with more memory, or on Flyte give the task more:"
+            " requests=Resources(mem=...) in src/tasks/settings.py (MEMORY)"
+            if code == -signal.SIGKILL
+            else "run it again"
+        )
+    else:
+        cause = f"the run ended with exit code {code} in the step {step}"
+        fix = "see its output above; ./run --verbose shows the traceback"
+    snapshot.failed(workflow, cause)
+    print(f"error: {cause}\n  fix: {fix}", file=sys.stderr)
+    return 128 - code if code < 0 else code
+
+
+def tell_supervisor(error: Optional[str] = None, step: Optional[str] = None) -> None:
+    """For the supervising process: how the run ended, or the step it is in."""
+    path = os.environ.get(STATUS_FILE)
+    if not path:
+        return
+    said = json.loads(Path(path).read_text()) if Path(path).is_file() else {}
+    said.update({k: v for k, v in (("error", error), ("step", step)) if v})
+    Path(path).write_text(json.dumps(said))
+
+
+def memory_limit() -> int:
+    """The memory this process may use: the tightest limit of its cgroup and the ones
+    above it (cgroup v2 memory.max, v1 memory.limit_in_bytes), else the machine's."""
+    limits = [os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")]
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return limits[0]
+    for line in lines:
+        _, controllers, group = line.split(":", 2)
+        if controllers == "":
+            base, name = Path("/sys/fs/cgroup"), "memory.max"
+        elif "memory" in controllers.split(","):
+            base, name = Path("/sys/fs/cgroup/memory"), "memory.limit_in_bytes"
+        else:
+            continue
+        for folder in [Path(group), *Path(group).parents]:
+            try:
+                text = (base / folder.relative_to("/") / name).read_text().strip()
+            except (OSError, ValueError):
+                continue
+            if text.isdigit():
+                limits.append(int(text))
+    return min(limits)
+
+
+def gib(size: int) -> str:
+    return f"{size / 2**30:.1f} GiB"
+
+
 class LayerSnapshot:
     """The layer files in data/ before a run, kept as hard links (no copy): a run that
     fails half-way gets the previous run's files back, so that data/ never mixes two
@@ -279,6 +380,7 @@ class StepLog(logging.Handler):
             self.current = (
                 f"{mapped[1]} (each setting)" if mapped else name.removesuffix("_task")
             )
+            tell_supervisor(step=self.current)
         elif self.current and message in (
             "Cache hit",
             "Cache miss, task will be executed now",

@@ -32,11 +32,59 @@ def hash_file(file: Union[FlyteFile, str, os.PathLike]) -> Optional[str]:
                 " layer), or pass another file",
             )
         return None
+    return known_hash(Path(path))
+
+
+def known_hash(path: Path) -> str:
+    """The file's SHA-256, read again only when the file may have changed.
+
+    What proves a file unchanged, as git's index has it: its size, modification time
+    (ns), inode and device. The hash is kept in memory, and for a file under data/ also
+    beside it (data/01_raw/.NAME.sha256), so that a warm run recognises a large raw file
+    without reading it, and a step's output is hashed once."""
+    status = path.stat()
+    identity = f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_dev}"
+    sidecar = path.with_name(f".{path.name}.sha256")
+    kept = under_data(path) and not path.name.endswith(".partial")
+    if (path, identity) in KNOWN:
+        return KNOWN[path, identity]
+    if kept and sidecar.is_file():
+        stored_identity, _, stored_hash = sidecar.read_text().strip().rpartition(" ")
+        if stored_identity == identity:
+            KNOWN[path, identity] = stored_hash
+            return stored_hash
     digest = hashlib.sha256()
     with open(path, "rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
-    return digest.hexdigest()
+    return remember(path, digest.hexdigest(), keep=kept)
+
+
+def remember(path: Path, content_hash: str, keep: bool = True) -> str:
+    """Record a file's hash for its current identity (see known_hash)."""
+    status = path.stat()
+    identity = f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_dev}"
+    KNOWN[path, identity] = content_hash
+    if keep and under_data(path):
+        try:
+            sidecar = path.with_name(f".{path.name}.sha256")
+            sidecar.write_text(f"{identity} {content_hash}\n")
+        except OSError:  # a read-only folder: hashed again next time
+            pass
+    return content_hash
+
+
+# Hashes of files this process has read, by path and identity (see known_hash).
+KNOWN: dict[tuple[Path, str], str] = {}
+
+
+def under_data(path: Path) -> bool:
+    """Whether a file is in the project's data/ folder (where ./run runs)."""
+    try:
+        path.resolve().relative_to(Path("data").resolve())
+        return True
+    except ValueError:
+        return False
 
 
 # A file input or output that Flyte's cache knows by its content.

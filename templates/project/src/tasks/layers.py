@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Optional
 from flytekit import FlyteContextManager, current_context
 from flytekit.types.file import FlyteFile
 
-from tasks.content_hash import hash_file
+from tasks.content_hash import hash_file, remember
 from tasks.errors import PipelineError
 from tasks.local_cache import forget_other_contents
 
@@ -70,8 +70,11 @@ def save(name: str, write: Callable[[Path], object]) -> FlyteFile:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.partial")
     write(partial)
-    forget_other_contents(path, hash_file(partial))
+    content = hash_file(partial)
+    forget_other_contents(path, content)
     os.replace(partial, path)
+    if content is not None:
+        remember(path, content)  # the output is hashed once
     return FlyteFile(str(path))
 
 
