@@ -357,6 +357,7 @@ describe('the answers about the data, checked and resolved', () => {
     ['no such target', ten((index) => index % 2), { target: 'z' }, /table\.csv has no column "z" \(its columns: "x", "y"\)/],
     ['a target with one value', ten(() => 'yes'), {}, /the target "y" has one value \("yes"\) in the 12 rows of table\.csv: nothing to predict/],
     ['a target with no value', ten(() => ''), {}, /the target "y" is empty in the 12 rows of table\.csv/],
+    ['one row', 'x,y\n1,yes\n', {}, /the target "y" has one value \("yes"\) in the only row of table\.csv/],
     ['too few rows', ten((index) => index % 2, 7), {}, /table\.csv has 7 rows with a target value; the train, test and validation sets need at least 10/],
     ['a class with 2 rows', ten((index) => (index < 2 ? 'rare' : index % 2 ? 'a' : 'b')), {}, /class "rare" of "y" has 2 rows in table\.csv; each class needs at least 3/],
     ['regression of text', ten((index) => ['a', 'b', 'c'][index % 3]), { problemType: 'regression' }, /--problem-type regression needs a numeric target, and "y" holds text \("a"\)/],

@@ -228,6 +228,7 @@ const count = (n: number): string => n.toLocaleString('en-US');
 
 /** `in the 569 rows of x.csv` or `in the first 10,000 rows of x.csv`. */
 function where(profile: DataProfile): string {
+  if (profile.rows === 1) return `the only row of ${profile.shownAs}`;
   return `${profile.complete ? `the ${count(profile.rows)} rows` : `the first ${count(profile.rows)} rows`} of ${profile.shownAs}`;
 }
 
