@@ -225,15 +225,25 @@ class Trained(NamedTuple):
     metrics: dict[str, Any]
 
 
+# Trained once per kind of table: the tests read it, and never change it.
+TRAINED: dict[str, Trained] = {}
+
+
 @pytest.fixture
-def trained(splits: Splits, tmp_path: Path) -> Trained:
+def trained(kind: str, splits: Splits, tmp_path: Path) -> Trained:
     """Every small candidate fitted and the best kept, as train_model does; then
     predictions and metrics, as generate_model_output and evaluate make them."""
+    if kind not in TRAINED:
+        TRAINED[kind] = train(splits, tmp_path)
+    return TRAINED[kind]
+
+
+def train(splits: Splits, folder: Path) -> Trained:
     problem = resolve(splits.train)
     fitted, models = [], {}
     for setting in candidate_settings(problem):
         model, scores = fit_setting(setting, splits.train, splits.test)
-        file = FlyteFile(str(tmp_path / f"{len(fitted)}.joblib"))
+        file = FlyteFile(str(folder / f"{len(fitted)}.joblib"))
         fitted.append(
             Fitted(setting.model, setting.params, setting.metric, **scores, file=file)
         )

@@ -101,9 +101,7 @@ def test_a_wrong_candidate_stops_the_run_before_anything_trains(
     )
     table = synthetic_table("regression").dropna(subset=["price"])
     with pytest.raises(Exception) as raised:
-        train_model(
-            train=table_file(table, "train"), test=table_file(table, "test")
-        )
+        train_model(train=table_file(table, "train"), test=table_file(table, "test"))
     error = find(raised.value, PipelineError)
     assert error is not None, raised.value
     assert cause in error.cause

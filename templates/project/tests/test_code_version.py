@@ -6,7 +6,7 @@ import pytest
 from flytekit.core.cache import VersionParameters
 
 from tasks import code_version
-from tasks.train_model import train_model_task
+from tasks.train_model import fit_candidate_task
 
 # A small project of three tasks: one uses a helper, two imports the helpers module.
 SOURCES = {
@@ -119,11 +119,16 @@ def test_docstrings_comments_layout_resources_and_new_files_change_nothing(sourc
 
 
 def test_every_task_of_this_project_has_a_version_from_its_code():
-    params = VersionParameters(func=train_model_task.task_function)
+    params = VersionParameters(func=fit_candidate_task.task_function)
     policy = code_version.CodeVersion()
     version = policy.get_version("a-project", params)
     assert version == policy.get_version("a-project", params)
     # The project's name salts it: two projects never share a cache entry.
     assert version != policy.get_version("another-project", params)
-    code = code_version.code_used_by("tasks.train_model", "train_model_task")
-    assert any(part.startswith("tasks.train_model.fit_model=") for part in code)
+    code = code_version.code_used_by("tasks.train_model", "fit_candidate_task")
+    # What it calls, in its module and others: the fit and the features' preparation.
+    for reached in ("tasks.train_model.fit_setting=", "tasks.features.preprocessor="):
+        assert any(part.startswith(reached) for part in code), reached
+    # The declarations it reads are code too: editing the candidates misses the cache.
+    settings = code_version.code_used_by("tasks.train_model", "candidate_settings_task")
+    assert any(part.startswith("candidates.CANDIDATES=") for part in settings)

@@ -27,7 +27,9 @@ def test_metrics_of_the_problem_type_for_the_model_and_the_baseline(
     assert metrics["problem_type"] == kind
     assert EXPECTED_METRICS[kind] <= set(metrics["metrics"])
     assert set(metrics["metrics"]) == set(METRICS[kind])
-    assert set(metrics["baseline"]) == set(metrics["train_metrics"]) == set(METRICS[kind])
+    assert (
+        set(metrics["baseline"]) == set(metrics["train_metrics"]) == set(METRICS[kind])
+    )
     assert metrics["score"] == metrics["metrics"][metrics["selection_metric"]]
     assert metrics["samples"] == len(trained.predictions)
     assert metrics["previous"] is None

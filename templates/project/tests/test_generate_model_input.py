@@ -39,9 +39,7 @@ def test_the_same_seed_gives_the_same_split(primary: pd.DataFrame):
     assert first.validation["id"].tolist() != other.validation["id"].tolist()
 
 
-@pytest.mark.parametrize(
-    "test_size, validation_size", [(0.6, 0.5), (0, 0.2), (0.2, 1)]
-)
+@pytest.mark.parametrize("test_size, validation_size", [(0.6, 0.5), (0, 0.2), (0.2, 1)])
 @pytest.mark.parametrize("kind", ["binary"])
 def test_split_refuses_impossible_fractions(primary, test_size, validation_size):
     with pytest.raises(PipelineError, match="leave no rows to train on"):

@@ -28,9 +28,7 @@ COLUMNS = {
 }
 
 
-def test_one_row_per_input_row_with_its_id(
-    kind: str, splits: Splits, trained: Trained
-):
+def test_one_row_per_input_row_with_its_id(kind: str, splits: Splits, trained: Trained):
     predictions = trained.predictions
     assert list(predictions.columns) == COLUMNS[kind]
     assert predictions["id"].tolist() == splits.validation["id"].tolist()

@@ -81,7 +81,11 @@ def declare_y(declare):
         ),
         ([1.0, 0.0, None, 1.0], {}, Problem("binary", "y", "1", ("0", "1"))),
         (["x", "y", "z"], {}, Problem("multiclass", "y", "", ("x", "y", "z"))),
-        ([1, 2, 1], {"problem_type": "multiclass"}, Problem("multiclass", "y", "", ("1", "2"))),
+        (
+            [1, 2, 1],
+            {"problem_type": "multiclass"},
+            Problem("multiclass", "y", "", ("1", "2")),
+        ),
         ([1.5, 2.5, 3.5], {}, Problem("regression", "y")),
         ([1, 2, 1], {"problem_type": "regression"}, Problem("regression", "y")),
     ],
@@ -172,4 +176,3 @@ def test_lower_is_better_for_errors_and_losses():
     assert better("roc_auc", 0.9, 0.8) and not better("roc_auc", 0.8, 0.9)
     assert better("rmse", 1.0, 2.0) and not better("rmse", 2.0, 1.0)
     assert better("log_loss", 0.2, 0.3) and not better("mae", 0.3, 0.3)
-

@@ -2,6 +2,7 @@
 
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -113,14 +114,33 @@ def test_parse_inputs():
 
 def test_launch_inputs_take_the_workflow_types_files_included():
     files = full.python_interface.inputs, train_model.python_interface.inputs
-    raw = remote.typed_input("raw_data", "data/01_raw/breast_cancer.csv", files[0])
+    raw = remote.typed_input("raw_data", "data/01_raw/churn.csv", files[0])
     train = remote.typed_input("train", "s3://bucket/train.parquet", files[1])
     assert isinstance(raw, FlyteFile) and isinstance(train, FlyteFile)
     assert (raw.path, train.path) == (
-        "data/01_raw/breast_cancer.csv",
+        "data/01_raw/churn.csv",
         "s3://bucket/train.parquet",
     )
-    assert remote.typed_input("regularizations", "[0.5]", files[1]) == [0.5]
+    assert remote.typed_input("seed", "7", files[0]) == 7
+    assert remote.typed_input("test_size", "0.3", files[0]) == 0.3
+    with pytest.raises(remote.RemoteError, match="no input regularizations"):
+        remote.typed_input("regularizations", "[0.5]", files[1])
+
+
+def test_the_declared_raw_data_is_launched(declare, monkeypatch, tmp_path: Path):
+    monkeypatch.setattr(remote, "PROJECT_DIR", tmp_path)
+    monkeypatch.setattr(sys, "path", list(sys.path))  # it adds src/ to the path
+    declare("binary", raw_data="s3://bucket/raw/churn.csv")
+    assert remote.declared_raw_data() == "s3://bucket/raw/churn.csv"
+    declare("binary", raw_data="data/01_raw/churn.csv")
+    with pytest.raises(remote.RemoteError) as raised:
+        remote.declared_raw_data()
+    assert "data/01_raw/churn.csv (raw_data in src/dataset.py) does not exist" in str(
+        raised.value
+    )
+    (tmp_path / "data" / "01_raw").mkdir(parents=True)
+    (tmp_path / "data" / "01_raw" / "churn.csv").write_text("id,churned\n")
+    assert remote.declared_raw_data() == "data/01_raw/churn.csv"
 
 
 def test_plan_skips_build_and_push_when_ecr_has_the_tag(monkeypatch):

@@ -2,6 +2,7 @@
 the run, and how it tells a user error."""
 
 import json
+import os
 from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -39,6 +40,12 @@ def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+def rewrite(path: Path, text: str) -> None:
+    """As a task writes its layer file (tasks.layers.save): a new file in its place."""
+    partial = write(path.with_name(f".{path.name}.partial"), text)
+    os.replace(partial, path)
 
 
 def outputs(project_root: Path, metrics: dict) -> Outputs:
@@ -181,7 +188,7 @@ def test_a_run_failing_half_way_gets_the_previous_files_back(project_root: Path)
     model = write(data / "06_models" / "model.joblib", "previous model")
     raw = write(data / "01_raw" / "churn.csv", "id,churned\n")
     snapshot = LayerSnapshot.take()
-    model.write_text("half-written model")
+    rewrite(model, "this run's model")
     write(data / "07_model_output" / "predictions.parquet", "this run only")
     snapshot.failed("full", "no file data/05_model_input/train.parquet")
     assert model.read_text() == "previous model" and raw.is_file()
@@ -194,7 +201,7 @@ def test_a_run_failing_half_way_gets_the_previous_files_back(project_root: Path)
 def test_a_run_failing_a_gate_keeps_its_files(project_root: Path):
     model = write(project_root / "data" / "06_models" / "model.joblib", "previous")
     snapshot = LayerSnapshot.take()
-    model.write_text("this run's model")
+    rewrite(model, "this run's model")
     snapshot.failed("full", "gate failed: rmse at most 1: 2 against 1")
     assert model.read_text() == "this run's model"
     status = json.loads((project_root / "data" / "last_run.json").read_text())

@@ -12,9 +12,9 @@ import candidates
 from tasks import train_model as train_model_tasks
 from tasks.declarations import Candidate
 from tasks.generate_model_input import Splits
-from tasks.train_model import Fitted, best, candidate_settings, fit_candidate_task
-from tasks.train_model import fit_setting, leaderboard
 from tasks.problem import better, resolve
+from tasks.train_model import Fitted, best, candidate_settings
+from tasks.train_model import fit_setting, leaderboard
 from workflows.train_model import train_model
 
 FOREST = {
@@ -72,9 +72,9 @@ def test_a_single_random_forest_in_place_of_the_candidates_trains(
     assert len(predicted) == len(splits.validation)
     board = json.loads(Path(board_file.path).read_text())
     assert board["metric"] == candidates.SELECTION_METRIC[kind]
-    assert [(row["model"], row["params"], row["chosen"]) for row in board["candidates"]] == [
-        ("random_forest", {"n_estimators": 20, "random_state": 0}, True)
-    ]
+    assert [
+        (row["model"], row["params"], row["chosen"]) for row in board["candidates"]
+    ] == [("random_forest", {"n_estimators": 20, "random_state": 0}, True)]
 
 
 @pytest.mark.parametrize("kind", ["regression"])
