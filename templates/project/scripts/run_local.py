@@ -217,7 +217,9 @@ def supervise(arguments: list[str], workflow: str) -> int:
         # Ctrl-C reaches the child too (one process group): the child says it.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:
-            code = subprocess.run([sys.executable, __file__, *arguments], env=env).returncode
+            code = subprocess.run(
+                [sys.executable, __file__, *arguments], env=env
+            ).returncode
         finally:
             signal.signal(signal.SIGINT, previous)
         said = json.loads(status.read_text()) if status.is_file() else {}

@@ -59,7 +59,7 @@ def date_parts(frame: pd.DataFrame) -> pd.DataFrame:
         dates = pd.to_datetime(column, errors="coerce", format="ISO8601")
         for part in DATE_PARTS:
             values = (
-                dates.dt.dayofweek if part == "weekday" else getattr(dates.dt, part)
+                dates.dt.day_of_week if part == "weekday" else getattr(dates.dt, part)
             )
             parts[f"{name}_{part}"] = values.astype("float64")
     return pd.DataFrame(parts, index=frame.index)

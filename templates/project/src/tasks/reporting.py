@@ -197,7 +197,11 @@ def binary_section(predictions: pd.DataFrame, problem: Problem) -> str:
     ):
         figure, axes = new_figure()
         display.from_predictions(
-            truth, score, pos_label=positive, ax=axes, name="model",
+            truth,
+            score,
+            pos_label=positive,
+            ax=axes,
+            name="model",
             plot_chance_level=True,
         )
         axes.set_title(f"{alt} (validation, positive: {positive})")
