@@ -29,13 +29,15 @@ const EXPECTED_FILES = [
   'scripts/remote.py',
   'scripts/run_local.py',
   'setup.cfg',
-  ...['__init__', 'code_version', 'content_hash', 'errors', 'evaluate', 'generate_model_input', 'generate_model_output', 'layers', 'local_cache', 'process_raw_data', 'reporting', 'settings', 'train_model'].map(
+  'src/candidates.py',
+  'src/dataset.py',
+  ...['__init__', 'code_version', 'content_hash', 'declarations', 'errors', 'evaluate', 'features', 'generate_model_input', 'generate_model_output', 'layers', 'local_cache', 'problem', 'process_raw_data', 'reporting', 'settings', 'train_model'].map(
     (name) => `src/tasks/${name}.py`,
   ),
   ...['__init__', 'evaluate', 'full', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
     (name) => `src/workflows/${name}.py`,
   ),
-  ...['__init__', 'conftest', 'test_code_version', 'test_content_hash', 'test_evaluate', 'test_generate_model_input', 'test_generate_model_output', 'test_local_cache', 'test_process_raw_data', 'test_remote', 'test_reporting', 'test_run_local', 'test_train_model', 'test_workflows'].map(
+  ...['__init__', 'conftest', 'test_candidates', 'test_code_version', 'test_content_hash', 'test_dataset', 'test_declarations', 'test_evaluate', 'test_features', 'test_generate_model_input', 'test_generate_model_output', 'test_local_cache', 'test_problem', 'test_process_raw_data', 'test_remote', 'test_reporting', 'test_run_local', 'test_train_model', 'test_workflows'].map(
     (name) => `tests/${name}.py`,
   ),
 ].sort();

@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import ejs from 'ejs';
 import { UserError } from '../generators/lib/errors.js';
 import { returnsTable, tableLayer, validateStepName, wireAfter } from '../generators/lib/wire.js';
 import { TEMPLATES_DIR, renderFolder } from '../generators/lib/render.js';
 import { ROOT } from './helpers/project.js';
 
 const workflows = join(ROOT, 'templates', 'project', 'src', 'workflows');
-const FULL = readFileSync(join(workflows, 'full.py'), 'utf8');
+// full.py as generated without a schedule (the template adds a launch plan with one).
+const FULL = ejs.render(readFileSync(join(workflows, 'full.py.ejs'), 'utf8'), {});
 const tasks = join(ROOT, 'templates', 'project', 'src', 'tasks');
 const LAYERS = readFileSync(join(tasks, 'layers.py'), 'utf8');
 

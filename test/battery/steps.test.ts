@@ -4,6 +4,7 @@
  * in which nothing is hidden, as Python's own parser sees it.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import ejs from 'ejs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import fc from 'fast-check';
@@ -56,7 +57,8 @@ let work: string;
 let full: string;
 beforeAll(() => {
   work = workspace('fp-steps-');
-  full = readFileSync(join(TEMPLATES_DIR, 'project', 'src', 'workflows', 'full.py'), 'utf8');
+  // full.py as generated without a schedule (the template adds a launch plan with one).
+  full = ejs.render(readFileSync(join(TEMPLATES_DIR, 'project', 'src', 'workflows', 'full.py.ejs'), 'utf8'), {});
 });
 
 async function shadowProblems(modules: Array<[string, string]>): Promise<unknown[]> {
