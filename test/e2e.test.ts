@@ -204,7 +204,8 @@ describe('the remote loop', () => {
     expect(fresh.steps[0].command).toEqual(['docker', 'build', '--platform', 'linux/amd64', '--tag', fresh.image, '.']);
     expect(fresh.steps[1].command).toEqual(['docker', 'push', fresh.image]);
     expect(fresh.steps[2].command).toEqual(['pyflyte', 'register', '--project', 'churn-model', '--domain', 'development', '--image', fresh.image, '--version', fresh.version, '--copy', 'auto', '--destination-dir', '/home/flyte/app', 'src/workflows']);
-    expect(fresh.steps[3].reason).toBe(`launch plan workflows.full.full @ ${fresh.version} with {"raw_data": "data/01_raw/breast_cancer.csv"}`);
+    // The declared data (src/dataset.py); FlyteAdmin is absent here, which a dry run says in the step's line.
+    expect(fresh.steps[3].reason).toMatch(new RegExp(`^launch plan workflows\\.full\\.full @ ${fresh.version} with \\{"raw_data": "data/01_raw/breast_cancer\\.csv"\\}; not checked: FlyteAdmin at localhost:30080 is unreachable`));
 
     await ecr.send(new PutImageCommand({ repositoryName: 'churn-model', imageTag: fresh.tag, imageManifest: FAKE_MANIFEST }));
     const present = await plan();
@@ -261,8 +262,12 @@ describe('the remote loop', () => {
       expect(String(result.stderr)).toMatch(fix);
     };
 
-    it('the ECR repository is missing: points to make init', async () => {
-      expectError(await inRemote('./run', ['--remote', '--dry-run', 'src/', 'full'], { ECR_REPOSITORY: 'no-such-repo' }), /ECR repository no-such-repo does not exist/, /make init/);
+    it('the ECR repository is missing: points to make init (a dry run plans on, saying so in its steps)', async () => {
+      expectError(await inRemote('./run', ['--remote', 'src/', 'full'], { ECR_REPOSITORY: 'no-such-repo', DOCKER_STANDIN_DAEMON: 'down' }), /ECR repository no-such-repo does not exist/, /make init/);
+      const plan = await inRemote('./run', ['--remote', '--dry-run', 'src/', 'full'], { ECR_REPOSITORY: 'no-such-repo' });
+      expect(plan.exitCode).toBe(0);
+      expect(plan.stdout).toMatch(/^ {2}push {6}run {3}unless ECR has the tag \w+: not checked, ECR repository no-such-repo does not exist in eu-west-1 \(fix: create it with `make init`\)$/m);
+      expect(plan.stdout).toMatch(/^ {2}launch {4}run {3}launch plan workflows\.full\.full @ /m);
     });
 
     it('the Docker daemon is not running, when an image must be built', async () => {
@@ -377,8 +382,8 @@ describe('upgrading a project made with an older template', () => {
     };
     edit('README.md.ejs', '## Quick start', '## Getting started');
     edit('Makefile.ejs', 'help: ## List the targets', 'help: ## Show the targets');
-    edit('src/tasks/evaluate.py', '"""Measure the model on its validation predictions."""', '"""Evaluate the model."""');
-    edit('src/tasks/train_model.py.ejs', '"""Separate the feature columns from the `target` column."""', '"""Split features and target."""');
+    edit('src/tasks/evaluate.py', '"""Everything metrics.json holds."""', '"""What metrics.json holds."""');
+    edit('src/tasks/train_model.py.ejs', '"""The setting with the best test score (the first of equals)."""', '"""The best setting."""');
     rmSync(join(dir, 'tests', 'test_content_hash.py'));
     mkdirSync(join(dir, 'docs'));
     writeFileSync(join(dir, 'docs', 'NOTES.md'), '# Notes\n');
@@ -396,8 +401,8 @@ describe('upgrading a project made with an older template', () => {
     old = join(generated.cwd, 'churn-model');
     // The user's edits: one the template does not touch, one it merges with, one that clashes.
     appendFileSync(join(old, 'README.md'), '\n## Our team notes\n\nKeep this section.\n');
-    writeFileSync(join(old, 'src/tasks/train_model.py'), read(old, 'src/tasks/train_model.py').replace('max_iter=1000', 'max_iter=2000'));
-    writeFileSync(join(old, 'src/tasks/evaluate.py'), read(old, 'src/tasks/evaluate.py').replace('"""Evaluate the model."""', '"""Evaluate the model (our wording)."""'));
+    writeFileSync(join(old, 'src/tasks/train_model.py'), read(old, 'src/tasks/train_model.py').replace('TRAIN_SCORE_ROWS = 10_000', 'TRAIN_SCORE_ROWS = 20_000'));
+    writeFileSync(join(old, 'src/tasks/evaluate.py'), read(old, 'src/tasks/evaluate.py').replace('"""What metrics.json holds."""', '"""What metrics.json holds (our wording)."""'));
   }, 60_000);
 
   it('--dry-run lists every change from 0.0.9 and writes nothing', async () => {
@@ -424,11 +429,11 @@ describe('upgrading a project made with an older template', () => {
     }
     expect(read(old, 'README.md')).toContain('## Quick start');
     expect(read(old, 'README.md')).toContain('## Our team notes\n\nKeep this section.');
-    expect(read(old, 'src/tasks/train_model.py')).toContain('max_iter=2000');
-    expect(read(old, 'src/tasks/train_model.py')).toContain('"""Separate the feature columns from the `target` column."""');
+    expect(read(old, 'src/tasks/train_model.py')).toContain('TRAIN_SCORE_ROWS = 20_000');
+    expect(read(old, 'src/tasks/train_model.py')).toContain('"""The setting with the best test score (the first of equals)."""');
     const evaluate = read(old, 'src/tasks/evaluate.py');
-    expect(evaluate).toContain('<<<<<<< yours\n"""Evaluate the model (our wording)."""');
-    expect(evaluate).toContain(`||||||| template ${OLD_VERSION}\n"""Evaluate the model."""\n=======\n"""Measure the model on its validation predictions."""\n>>>>>>> template`);
+    expect(evaluate).toContain('<<<<<<< yours\n    """What metrics.json holds (our wording)."""');
+    expect(evaluate).toContain(`||||||| template ${OLD_VERSION}\n    """What metrics.json holds."""\n=======\n    """Everything metrics.json holds."""\n>>>>>>> template`);
     expect(existsSync(join(old, 'docs', 'NOTES.md'))).toBe(true);
     const config = JSON.parse(read(old, '.yo-rc.json'))['generator-flyte-pipeline'];
     expect(config.generatorVersion).toBe(JSON.parse(read(ROOT, 'package.json')).version);
@@ -446,5 +451,47 @@ describe('upgrading a project made with an older template', () => {
     expect(again.exitCode).toBe(0);
     expect(again.all).toMatch(/^\s+unchanged\s+\d+ files$/m);
     expect(again.all).not.toMatch(/updated|merged|conflict/);
+  }, 5 * 60_000);
+});
+
+/**
+ * A project made by the release before the user's data and the model search (the templates of
+ * commit cba22df, from this repository's history), with an edit of its user's: it upgrades, keeps
+ * the edit, and trains on its sample as before, now through the dataset declaration.
+ */
+describe('upgrading a project made before the data and model declarations', () => {
+  const PREVIOUS = 'cba22df';
+  let old: string;
+  const venv = () => ({ ...(env as Record<string, string>), VIRTUAL_ENV: join(project, '.venv'), PATH: `${join(project, '.venv', 'bin')}${delimiter}${process.env.PATH}` });
+  const inOld = (command: string, args: string[]) => execa(command, args, { cwd: old, env: venv(), extendEnv: false, reject: false, all: true, stdin: 'ignore' });
+
+  beforeAll(async () => {
+    const previous = mkdtempSync(join(tmpdir(), 'fp-previous-'));
+    const archive = await execa('git', ['archive', PREVIOUS, 'templates/project'], { cwd: ROOT, encoding: 'buffer' });
+    await execa('tar', ['x', '-C', previous], { input: archive.stdout });
+    const generated = await helpers.run(APP_GENERATOR).withArguments(['Churn Model']).withOptions({
+      skipInstall: true, defaults: true, awsAccountId: '210987654321', awsRegion: 'eu-west-1', flyteEndpoint: 'localhost:30080',
+      templatesDir: join(previous, 'templates', 'project'), templateVersion: '0.0.9',
+    } as never);
+    old = join(generated.cwd, 'churn-model');
+    // What the previous release wrote holds no data answer: drop the ones today's generator stored.
+    const config = JSON.parse(readFileSync(join(old, '.yo-rc.json'), 'utf8'));
+    for (const key of ['data', 'target', 'problemType', 'positiveClass', 'leaveOut']) delete config['generator-flyte-pipeline'][key];
+    writeFileSync(join(old, '.yo-rc.json'), JSON.stringify(config, null, 2));
+    appendFileSync(join(old, 'README.md'), '\n## Our team notes\n\nKeep this section.\n');
+  }, 60_000);
+
+  it('upgrades with its edit kept, declares the sample, passes its tests and trains on the sample', async () => {
+    const result = await runBin(['upgrade'], { cwd: old });
+    expect([result.exitCode, result.all]).toEqual([0, expect.stringMatching(/added\s+src\/dataset\.py/)]);
+    expect(readFileSync(join(old, 'README.md'), 'utf8')).toContain('## Our team notes\n\nKeep this section.');
+    expect(readFileSync(join(old, 'src/dataset.py'), 'utf8')).toContain('raw_data="data/01_raw/breast_cancer.csv"');
+    const tests = await inOld('make', ['test']);
+    expectSuccess(tests);
+    const run = await inOld('./run', ['src/', 'full']);
+    expectSuccess(run);
+    const metrics = JSON.parse(readFileSync(join(old, 'data/08_reporting/metrics.json'), 'utf8'));
+    expect([metrics.problem_type, metrics.target, metrics.data.file]).toEqual(['binary', 'diagnosis', 'breast_cancer.csv']);
+    expect(metrics.score).toBeGreaterThan(metrics.baseline[metrics.selection_metric]);
   }, 5 * 60_000);
 });

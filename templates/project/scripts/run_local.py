@@ -377,18 +377,21 @@ class StepLog(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
         if message.startswith("Checking cache for task named "):
-            name = message.split()[5].rstrip(",").rsplit(".", 1)[-1]
-            mapped = re.fullmatch(r"map_(\w+?)_task_[0-9a-f]+-arraynode", name)
-            self.current = (
-                f"{mapped[1]} (each setting)" if mapped else name.removesuffix("_task")
-            )
+            self.current = step_name(message.split()[5].rstrip(","))
+        elif message == "Cache hit" and self.current:
+            self.steps[self.current] = "cached"
+        elif message.startswith("Invoking "):  # a task runs (cached or not)
+            self.current = step_name(message.split()[1])
+            self.steps[self.current] = "ran"
             tell_supervisor(step=self.current)
-        elif self.current and message in (
-            "Cache hit",
-            "Cache miss, task will be executed now",
-        ):
-            self.steps[self.current] = "cached" if message == "Cache hit" else "ran"
-            self.current = None
+
+
+def step_name(task: str) -> str:
+    """A task as the summary names it: tasks.train_model.select_model_task ->
+    select_model; the map task over fit_candidate_task -> fit_candidate (each setting)."""
+    name = task.rsplit(".", 1)[-1]
+    mapped = re.fullmatch(r"map_(\w+?)_task_[0-9a-f]+-arraynode", name)
+    return f"{mapped[1]} (each setting)" if mapped else name.removesuffix("_task")
 
 
 def summary(workflow: str, outputs: Any, steps: dict[str, str]) -> str:
