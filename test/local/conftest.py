@@ -1,19 +1,17 @@
 """test/local: the local loop of a generated, installed project, driven through `./run` as a
 user drives it. One project is generated and installed (pipenv install --dev, about a minute)
-per session; a second one, for the test of two projects on one machine, shares its virtualenv.
+per session; the others (a second project on the same machine, projects made on other
+tables by test_your_data.py) share its virtualenv.
 Every run uses a home (so a local cache, ~/.flyte/local-cache) and a temp folder of the
 session's own: the user's own cache and other runs' temp folders are never touched."""
 
 from __future__ import annotations
 
-import os
-import shutil
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from local_project import BIN, NODE, Project, user_env
+from local_project import BIN, NODE, Project, new_project, user_env
 
 
 @pytest.fixture(scope="session")
@@ -32,12 +30,6 @@ def project(workspace: Path) -> Project:
 
 
 @pytest.fixture(scope="session")
-def other_project(workspace: Path, project: Project) -> Iterator[Project]:
+def other_project(workspace: Path, project: Project) -> Project:
     """"Other Model" on the same machine (same home), using the first project's virtualenv."""
-    folder = workspace / "other"
-    folder.mkdir()
-    subprocess.run([NODE, str(BIN), "new", "Other Model", "--defaults", "--skip-install"], cwd=folder, env=project.env, check=True, capture_output=True, timeout=300)
-    other = Project(folder / "other-model", project.env)
-    os.symlink(project.path / ".venv", other.path / ".venv")
-    shutil.copy(project.path / "Pipfile.lock", other.path / "Pipfile.lock")
-    yield other
+    return new_project(project, workspace / "other", "Other Model")

@@ -1,6 +1,7 @@
 """Tables the project was not designed on, made on the fly (nothing large is shipped):
 each is what a user brings on day one. `python test/local/tables.py FOLDER` writes them
-all; the suites import `write_tables`.
+all; the suites import `write_tables` and `TABLES` (pandas is imported by the functions
+that make a table: the test runner's own Python need not have it).
 
 - churn.csv: binary, string labels (yes/no), string categories with gaps, numbers with
   gaps, an id column (customer_id) and a date column (signup_date); 600 rows.
@@ -8,14 +9,20 @@ all; the suites import `write_tables`.
 - diabetes.csv: regression, scikit-learn's diabetes data (disease progression).
 """
 
+from __future__ import annotations
+
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def churn(rows: int = 600, seed: int = 0) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+
     random = np.random.default_rng(seed)
     region = random.choice(["north", "south", "east", "west"], rows)
     plan = random.choice(["basic", "plus", "pro"], rows, p=[0.5, 0.3, 0.2])
