@@ -348,49 +348,35 @@ def make_plan(
     image = f"{settings.registry}/{settings.repository}:{tag}"
     if not settings.is_ecr:
         in_ecr = False  # another registry: pushed every time, docker skips known layers
+    build_command = [
+        "docker",
+        "build",
+        "--platform",
+        "linux/amd64",
+        "--tag",
+        image,
+        ".",
+    ]
+    push_command = ["docker", "push", image]
     if in_ecr is None:
-        problem = unchecked.get("ecr", "ECR could not be asked")
-        if local_image_exists(image):
-            build = Step("build", False, "the image is already built locally")
-        else:
-            build = Step(
-                "build",
-                True,
-                f"unless ECR has the tag {tag}: not checked, {problem}",
-                ["docker", "build", "--platform", "linux/amd64", "--tag", image, "."],
-            )
-        push = Step(
-            "push",
-            True,
-            f"unless ECR has the tag {tag}: not checked, {problem}",
-            ["docker", "push", image],
-        )
+        missing = f"unless ECR has the tag {tag}: not checked, {unchecked.get('ecr')}"
+        push = Step("push", True, missing, push_command)
     elif in_ecr:
+        missing = ""
+        push = Step("push", False, f"ECR already has the image tagged {tag}")
+    elif settings.is_ecr:
+        missing = "no image with this tag in ECR or locally"
+        push = Step("push", True, f"ECR has no image tagged {tag}", push_command)
+    else:
+        missing = "no image with this tag in ECR or locally"
+        other = f"{settings.registry} is not ECR: docker push sends only missing layers"
+        push = Step("push", True, other, push_command)
+    if in_ecr:
         build = Step("build", False, f"ECR already has the image tagged {tag}")
     elif local_image_exists(image):
         build = Step("build", False, "the image is already built locally")
     else:
-        build = Step(
-            "build",
-            True,
-            "no image with this tag in ECR or locally",
-            ["docker", "build", "--platform", "linux/amd64", "--tag", image, "."],
-        )
-    if in_ecr is None:
-        pass
-    elif in_ecr:
-        push = Step("push", False, f"ECR already has the image tagged {tag}")
-    elif settings.is_ecr:
-        push = Step(
-            "push", True, f"ECR has no image tagged {tag}", ["docker", "push", image]
-        )
-    else:
-        push = Step(
-            "push",
-            True,
-            f"{settings.registry} is not ECR: docker push sends only missing layers",
-            ["docker", "push", image],
-        )
+        build = Step("build", True, missing, build_command)
     admin = unchecked.get("flyteadmin")
     register = Step(
         "register",
