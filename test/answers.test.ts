@@ -33,6 +33,8 @@ describe('the question table', () => {
       'gpu',
       'ci',
       'pre-commit',
+      'schedule',
+      'interruptible',
     ]);
   });
   it('finds a question by flag or by stored key', () => {

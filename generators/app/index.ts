@@ -162,6 +162,8 @@ export default class AppGenerator extends Generator {
     const value = String(normalise(question, input));
     const valid = question.validate(value);
     if (valid !== true) return valid;
+    const conflict = question.conflict?.(value, answers);
+    if (conflict) return `${conflict.cause} (${conflict.fix})`;
     if (question.describesData) {
       try {
         await this._checkData(question, { ...answers, [question.name]: value });

@@ -60,6 +60,7 @@ export function normalise(question: Question, raw: unknown): AnswerValue {
   // memory (and a prompt asks again, where a throw here would end the interview).
   if (raw.length > ANSWER_MAX_CHARACTERS) return raw;
   const text = raw.trim();
+  if (question.normalise) return question.normalise(text);
   return question.freeText ? text.replace(/\s*[\r\n\t]+\s*/g, ' ') : text;
 }
 
@@ -70,6 +71,12 @@ function checked(question: Question, value: AnswerValue, origin: string): Answer
     throw new UserError(`${origin}: ${validation}`, `pass a valid value with --${flagOf(question.name)}`);
   }
   return value;
+}
+
+/** A valid answer that does not fit the answers before it (a schedule with local data): its cause and fix. */
+function refuseConflict(question: Question, answers: Partial<Answers>): void {
+  const conflict = question.conflict?.(answers[question.name] as AnswerValue, answers);
+  if (conflict) throw new UserError(conflict.cause, conflict.fix);
 }
 
 export async function resolveAnswers({ layers, layerNames = [], useDefaults, ask, source, noDefaultFor, missing, check }: ResolveOptions): Promise<Answers> {
@@ -86,6 +93,7 @@ export async function resolveAnswers({ layers, layerNames = [], useDefaults, ask
         if (!(error instanceof UserError) || !origin) throw error;
         throw new UserError(error.message.replace(`--${flag}: `, `${origin}: "${question.name}": `), `correct it in ${origin}, or pass --${flag} VALUE`);
       }
+      refuseConflict(question, answers as Partial<Answers>);
       await check?.(question, answers as Partial<Answers>);
       continue;
     }
@@ -103,6 +111,7 @@ export async function resolveAnswers({ layers, layerNames = [], useDefaults, ask
         `pass --${flag} VALUE, or --defaults to take the default of every question not given`,
       );
     }
+    refuseConflict(question, answers as Partial<Answers>);
     await check?.(question, answers as Partial<Answers>);
   }
   return answers as Answers;

@@ -27,7 +27,9 @@ import {
   validateFlyteEndpoint,
   validateProjectName,
   validatePythonVersion,
+  validateSchedule,
   validateSlug,
+  normaliseSchedule,
   type Validation,
 } from './validators.js';
 
@@ -55,6 +57,9 @@ export interface Answers {
   gpu: boolean;
   ci: boolean;
   preCommit: boolean;
+  /** A cron expression or @daily-style schedule for `full` on Flyte; '' = none. */
+  schedule: string;
+  interruptible: boolean;
 }
 export type AnswerName = keyof Answers;
 export type AnswerValue = string | boolean;
@@ -90,6 +95,13 @@ export interface Question {
    * was read from may be gone; the project's dataset declaration is where the data changes).
    */
   describesData?: boolean;
+  /** The answer as the system receiving it writes it (`EU-WEST-1` -> `eu-west-1`), before it is checked. */
+  normalise?: (value: string) => string;
+  /**
+   * What is wrong with a valid answer given the answers before it (a schedule with local data):
+   * a UserError's cause and fix, or undefined.
+   */
+  conflict?: (value: AnswerValue, answers: Partial<Answers>) => { cause: string; fix: string } | undefined;
   default: (answers: Partial<Answers>, source: DefaultsSource) => AnswerValue | Promise<AnswerValue>;
   validate: (value: string) => Validation;
 }
@@ -268,6 +280,28 @@ export const QUESTIONS: readonly Question[] = [
     message: 'pre-commit hooks (formatter, linter, hygiene)',
     boolean: true,
     default: () => true,
+    validate: yesNo,
+  },
+  {
+    name: 'schedule',
+    message: 'Retraining schedule on Flyte (cron such as 0 3 * * 1, or @daily; empty: none)',
+    default: () => '',
+    normalise: normaliseSchedule,
+    validate: validateSchedule,
+    // A scheduled run starts on the cluster, which cannot read a file on this machine.
+    conflict: (value, answers) =>
+      value !== '' && answers.data !== undefined && !isS3Uri(answers.data)
+        ? {
+            cause: `--schedule needs the training data as an s3:// URI: a scheduled run starts on the cluster, which cannot read ${answers.data === SAMPLE_DATA ? 'the bundled sample' : `the local file ${shown(answers.data)}`}`,
+            fix: 'pass --data s3://BUCKET/KEY.csv (the table uploaded to S3) with --target, or leave --schedule out',
+          }
+        : undefined,
+  },
+  {
+    name: 'interruptible',
+    message: 'Run tasks on interruptible (spot) nodes: cheaper, retried when a node is reclaimed',
+    boolean: true,
+    default: () => false,
     validate: yesNo,
   },
 ];

@@ -228,6 +228,87 @@ export function validateFlyteEndpoint(value: string): Validation {
     : `${shown(value)} is not a Flyte admin endpoint: host:port, dns:///host:port or https://host`;
 }
 
+/**
+ * The predefined schedules that both flytekit's `CronSchedule(schedule=…)` (croniter) and Flyte's
+ * native scheduler (robfig/cron, which knows them in lower case only) accept.
+ */
+export const CRON_DESCRIPTORS = ['@hourly', '@daily', '@midnight', '@weekly', '@monthly', '@yearly', '@annually'] as const;
+
+interface CronField {
+  name: string;
+  min: number;
+  max: number;
+  /** JAN-DEC, SUN-SAT: names for min, min+1, … (any case). */
+  names?: readonly string[];
+  /** `?` (any), as Flyte's table allows for the day of month and the day of week. */
+  anyMark?: boolean;
+}
+
+/** Flyte's cron table (docs: concepts/schedules): five fields, `* / , -` and `?` in the day fields. */
+const CRON_FIELDS: readonly CronField[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31, anyMark: true },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], anyMark: true },
+];
+
+export const SCHEDULE_RULE = `a schedule is 5 cron fields, "minute hour day-of-month month day-of-week" in UTC (e.g. "0 3 * * 1": Mondays at 03:00), or ${CRON_DESCRIPTORS.filter((descriptor) => descriptor !== '@midnight' && descriptor !== '@annually').join(', ')}; empty for none`;
+
+/** `5`, `MON`: the number a cron value stands for, or undefined. */
+function cronValue(text: string, field: CronField): number | undefined {
+  if (/^\d{1,2}$/.test(text)) return Number(text);
+  const index = field.names?.indexOf(text.toUpperCase()) ?? -1;
+  return index === -1 ? undefined : field.min + index;
+}
+
+/** What is wrong with one field of a cron expression, or undefined. */
+function cronFieldProblem(text: string, field: CronField): string | undefined {
+  for (const part of text.split(',')) {
+    const [range, step, extra] = part.split('/');
+    if (extra !== undefined || range === '') return `${field.name} ${shown(text, 20)} is not a list of values, ranges and steps`;
+    if (step !== undefined && !(/^\d{1,2}$/.test(step) && Number(step) >= 1)) return `${field.name} step ${shown(step, 10)} is not a whole number of at least 1`;
+    if (range === '*' || (range === '?' && field.anyMark)) continue;
+    const [from, to, more] = range.split('-');
+    if (more !== undefined) return `${field.name} ${shown(range, 20)} is not a range (from-to)`;
+    const start = cronValue(from, field);
+    const end = to === undefined ? start : cronValue(to, field);
+    const allowed = `${field.min}-${field.max}${field.names ? ` or ${field.names[0]}-${field.names.at(-1)}` : ''}`;
+    for (const [value, written] of [[start, from], [end, to ?? from]] as const) {
+      if (value === undefined || value < field.min || value > field.max) return `${field.name} ${shown(written, 10)} is not in ${allowed}`;
+    }
+    if (start !== undefined && end !== undefined && start > end) return `${field.name} range ${shown(range, 20)} runs backwards`;
+  }
+  return undefined;
+}
+
+/**
+ * A retraining schedule: '' (none), a predefined schedule, or 5 cron fields as Flyte's native
+ * scheduler and flytekit both take them. Only cron characters pass, so the Makefile can hold it raw.
+ */
+export function validateSchedule(value: string): Validation {
+  if (value === '') return true;
+  if (value.length > 100) return `the schedule is ${value.length} characters long; ${SCHEDULE_RULE}`;
+  if ((CRON_DESCRIPTORS as readonly string[]).includes(value)) return true;
+  if (value.startsWith('@')) return `${shown(value)} is not a predefined schedule: ${SCHEDULE_RULE}`;
+  const unexpected = /[^0-9A-Za-z*,/?\- ]/.exec(value);
+  if (unexpected) return `${shown(value)} is not a schedule: ${shown(unexpected[0])} is not a cron character; ${SCHEDULE_RULE}`;
+  const fields = value.split(' ');
+  if (fields.length !== CRON_FIELDS.length) return `${shown(value)} has ${fields.length} field${fields.length === 1 ? '' : 's'}, not 5: ${SCHEDULE_RULE}`;
+  for (const [index, field] of CRON_FIELDS.entries()) {
+    const problem = cronFieldProblem(fields[index], field);
+    if (problem) return `${shown(value)} is not a schedule: ${problem}; ${SCHEDULE_RULE}`;
+  }
+  return true;
+}
+
+/** `0  3 * * 1 ` -> `0 3 * * 1`: a schedule as typed, its fields separated by single spaces. */
+export function normaliseSchedule(value: string): string {
+  const fields = value.trim().split(/\s+/).join(' ');
+  // robfig/cron knows the predefined schedules in lower case only; flytekit in any.
+  return fields.startsWith('@') ? fields.toLowerCase() : fields;
+}
+
 /** `--data sample`: the data set bundled with the template. */
 export const SAMPLE_DATA = 'sample';
 /** Where a project keeps its raw data, the bundled sample and a copy of the user's file alike. */

@@ -60,6 +60,9 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
     term.answer("Train on a GPU", "y")
     term.answer("GitHub Actions CI", "n")
     term.answer("pre-commit hooks", "")  # default: yes
+    term.answer("Retraining schedule", "@daily")
+    term.refused(r"--schedule needs the training data as an s3:// URI", "@daily", "")  # none
+    term.answer("interruptible (spot) nodes", "y")
     term.expect("Done.")
     assert term.finish() == 0, term.text()
 
@@ -93,6 +96,8 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
         "gpu": True,
         "ci": False,
         "preCommit": True,
+        "schedule": "",
+        "interruptible": True,
     }
     written = files_under(project)
     assert {"Makefile", "run", "pyproject.toml", "src/workflows/full.py", ".pre-commit-config.yaml"} <= written.keys()
