@@ -10,11 +10,13 @@ import { GENERATOR_NAME } from '../generators/lib/context.js';
 import { UserError } from '../generators/lib/errors.js';
 import { QUESTIONS, type Answers } from '../generators/lib/questions.js';
 
-export type StoredConfig = Partial<Answers> & { generatorVersion?: string };
+export type StoredConfig = Partial<Answers> & { generatorVersion?: string; memory?: string };
 
 export const YO_RC = '.yo-rc.json';
 const YO_RC_MAX_BYTES = 1024 * 1024;
 const VERSION = /^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$/;
+/** A Kubernetes memory quantity, as the project's task settings request it: 3Gi, 1536Mi, 2G. */
+const MEMORY_QUANTITY = /^\d{1,6}(?:\.\d{1,3})?(?:Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 
 function describeType(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
@@ -55,6 +57,12 @@ export function readProjectConfig(projectDir: string): StoredConfig | undefined 
       throw new UserError(`${path}: "generatorVersion" is ${describeType(stored.generatorVersion)} ${JSON.stringify(stored.generatorVersion)?.slice(0, 40) ?? ''}, not a version such as 0.1.0`, fix);
     }
     checked.generatorVersion = stored.generatorVersion;
+  }
+  if (stored.memory !== undefined) {
+    if (typeof stored.memory !== 'string' || !MEMORY_QUANTITY.test(stored.memory)) {
+      throw new UserError(`${path}: "memory" is ${describeType(stored.memory)} ${JSON.stringify(stored.memory)?.slice(0, 40) ?? ''}, not a Kubernetes memory quantity such as 3Gi`, `${fix}, or write it as "memory": "3Gi"`);
+    }
+    checked.memory = stored.memory;
   }
   for (const question of QUESTIONS) {
     const value = stored[question.name];

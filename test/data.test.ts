@@ -75,7 +75,7 @@ describe('a binary CSV: string labels, categories with gaps, an id and a date co
     expect(result.exitCode).toBe(0);
     const lines = String(result.all).split('\n');
     const summary = lines.findIndex((line) => line.startsWith('data: '));
-    expect(lines[summary]).toBe('data: churn.csv, 200 rows: target "churned" binary (positive "yes": 29.0 %), 2 numeric, 2 categorical, 1 date, 1 left out (customer_id: id-like)');
+    expect(lines[summary]).toBe('data: churn.csv, 200 rows: target "churned" binary (positive "yes": 29.0 %), 2 numeric, 2 categorical, 1 date, 1 left out (customer_id: id-like), tasks request 1Gi');
     expect(summary).toBeLessThan(lines.findIndex((line) => line.includes('create ')));
   });
 
@@ -143,7 +143,7 @@ describe('other tables', () => {
     copyFileSync(join(FIXTURES, 'iris.parquet'), join(cwd, 'iris.parquet'));
     const result = await runBin(['new', 'Iris', ...NEW, '--data', 'iris.parquet'], { cwd });
     expect(result.exitCode).toBe(0);
-    expect(result.all).toContain('data: iris.parquet, 150 rows: target "species" multiclass (3 classes: setosa 33.3 %, versicolor 33.3 %, virginica 33.3 %), 4 numeric');
+    expect(result.all).toContain('data: iris.parquet, 150 rows: target "species" multiclass (3 classes: setosa 33.3 %, versicolor 33.3 %, virginica 33.3 %), 4 numeric, tasks request 1Gi');
     expect(stored(join(cwd, 'iris'))).toMatchObject({ data: 'data/01_raw/iris.parquet', target: 'species', problemType: 'multiclass', positiveClass: '', leaveOut: '' });
     expect(readFileSync(join(cwd, 'iris/data/01_raw/iris.parquet')).equals(readFileSync(join(FIXTURES, 'iris.parquet')))).toBe(true);
   });
@@ -153,7 +153,7 @@ describe('other tables', () => {
     writeFileSync(join(cwd, '..', `prices-${process.pid}.csv`), pricesCsv());
     const result = await runBin(['new', 'Prices', ...NEW, '--data', `../prices-${process.pid}.csv`, '--target', 'price'], { cwd });
     expect(result.exitCode).toBe(0);
-    expect(result.all).toMatch(/data: prices-\d+\.csv, 120 rows: target "price" regression \(range [\d.,]+ to [\d.,]+, mean [\d.,]+\), 2 numeric, 1 categorical\n/);
+    expect(result.all).toMatch(/data: prices-\d+\.csv, 120 rows: target "price" regression \(range [\d.,]+ to [\d.,]+, mean [\d.,]+\), 2 numeric, 1 categorical, tasks request 1Gi\n/);
     expect(stored(join(cwd, 'prices'))).toMatchObject({ data: `data/01_raw/prices-${process.pid}.csv`, problemType: 'regression', positiveClass: '' });
     rmSync(join(cwd, '..', `prices-${process.pid}.csv`));
   });
@@ -186,14 +186,14 @@ describe('other tables', () => {
     const result = await runBin(['new', 'Churn', ...NEW, '--data', 'churn.csv', '--leave-out', ''], { cwd });
     expect(result.exitCode).toBe(0);
     expect(stored(join(cwd, 'churn'))).toMatchObject({ target: 'churned', leaveOut: '' });
-    expect(result.all).toContain('3 numeric, 2 categorical, 1 date\n');
+    expect(result.all).toContain('3 numeric, 2 categorical, 1 date, tasks request 1Gi\n');
   });
 
   it('the sample, by default: written, and its answers stored resolved', async () => {
     const cwd = workspace();
     const result = await runBin(['new', 'Sample', ...NEW], { cwd });
     expect(result.exitCode).toBe(0);
-    expect(result.all).toContain('data: breast_cancer.csv (the bundled sample), 569 rows: target "diagnosis" binary (positive "M": 37.3 %), 30 numeric');
+    expect(result.all).toContain('data: breast_cancer.csv (the bundled sample), 569 rows: target "diagnosis" binary (positive "M": 37.3 %), 30 numeric, tasks request 1Gi');
     expect(result.all).toContain('# train, evaluate and report on the sample data');
     const project = join(cwd, 'sample');
     expect(stored(project)).toMatchObject(SAMPLE_ANSWERS);

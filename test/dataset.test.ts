@@ -229,7 +229,7 @@ describe('reading a file', () => {
     expect(profile).toMatchObject({ rows: 569, complete: true });
     const resolved = resolveDataset(answers({ data: 'sample', target: 'diagnosis' }), profile);
     expect(resolved.answers).toEqual(SAMPLE_ANSWERS);
-    expect(resolved.summary).toBe('data: breast_cancer.csv (the bundled sample), 569 rows: target "diagnosis" binary (positive "M": 37.3 %), 30 numeric');
+    expect(resolved.summary).toBe('data: breast_cancer.csv (the bundled sample), 569 rows: target "diagnosis" binary (positive "M": 37.3 %), 30 numeric, tasks request 1Gi');
   });
 
   it('a BOM, CRLF line ends, blank lines and an empty header cell (a saved pandas index) read as pandas reads them', async () => {
@@ -243,7 +243,7 @@ describe('reading a file', () => {
     expect(profile).toMatchObject({ format: 'parquet', rows: 150, complete: true, totalRows: 150 });
     const resolved = resolveDataset(answers({ data: 'iris.parquet', target: 'species' }), profile);
     expect(resolved.answers).toEqual({ data: 'data/01_raw/iris.parquet', target: 'species', problemType: 'multiclass', positiveClass: '', leaveOut: '' });
-    expect(resolved.summary).toBe('data: iris.parquet, 150 rows: target "species" multiclass (3 classes: setosa 33.3 %, versicolor 33.3 %, virginica 33.3 %), 4 numeric');
+    expect(resolved.summary).toBe('data: iris.parquet, 150 rows: target "species" multiclass (3 classes: setosa 33.3 %, versicolor 33.3 %, virginica 33.3 %), 4 numeric, tasks request 1Gi');
   });
 
   it('a Parquet file with every kind (zstd, as Polars writes): timestamps and dates, a category, gaps, a boolean target; the saved index is not a column', async () => {
@@ -251,7 +251,7 @@ describe('reading a file', () => {
     expect(profile.columns.map((column) => `${column.name}:${column.kind}`)).toEqual(['seen_at:date', 'day:date', 'country:categorical', 'amount:numeric', 'visits:numeric', 'converted:categorical']);
     const resolved = resolveDataset(answers({ data: 'events.parquet', target: 'converted' }), profile);
     expect(resolved.answers).toMatchObject({ problemType: 'binary', positiveClass: 'true' });
-    expect(resolved.summary).toBe('data: events.parquet, 60 rows: target "converted" binary (positive "true": 33.3 %), 2 numeric, 1 categorical, 2 date');
+    expect(resolved.summary).toBe('data: events.parquet, 60 rows: target "converted" binary (positive "true": 33.3 %), 2 numeric, 1 categorical, 2 date, tasks request 1Gi');
   });
 
   it('a 30 MB CSV: only its first 4 MB are read, the first 10,000 rows kept, quickly', async () => {
@@ -330,7 +330,7 @@ describe('the answers about the data, checked and resolved', () => {
     const profile = await profileOf(churn, 'churn.csv');
     const resolved = resolveDataset(answers({ data: '../in/churn.csv', target: 'churned', leaveOut: 'customer_id' }), profile);
     expect(resolved.answers).toEqual({ data: 'data/01_raw/churn.csv', target: 'churned', problemType: 'binary', positiveClass: 'yes', leaveOut: 'customer_id' });
-    expect(resolved.summary).toBe('data: churn.csv, 40 rows: target "churned" binary (positive "yes": 25.0 %), 1 numeric, 1 categorical, 1 date, 1 left out (customer_id: id-like)');
+    expect(resolved.summary).toBe('data: churn.csv, 40 rows: target "churned" binary (positive "yes": 25.0 %), 1 numeric, 1 categorical, 1 date, 1 left out (customer_id: id-like), tasks request 1Gi');
   });
 
   it('a given positive class is stored as the file writes it', async () => {
@@ -340,13 +340,13 @@ describe('the answers about the data, checked and resolved', () => {
 
   it('regression: range and mean', async () => {
     const profile = await profileOf(csvOf(['x', 'price'], 30, (index) => [index, (1.2 + index * 30).toFixed(1)]));
-    expect(resolveDataset(answers({ target: 'price' }), profile).summary).toBe('data: table.csv, 30 rows: target "price" regression (range 1.2 to 871, mean 436), 1 numeric');
+    expect(resolveDataset(answers({ target: 'price' }), profile).summary).toBe('data: table.csv, 30 rows: target "price" regression (range 1.2 to 871, mean 436), 1 numeric, tasks request 1Gi');
   });
 
   it('an s3:// URI is not read: the type stays auto, only what needs no file is checked', () => {
     const resolved = resolveDataset(answers({ data: 's3://bucket/churn.csv', target: 'churned', leaveOut: 'a, b' }), undefined);
     expect(resolved.answers).toEqual({ data: 's3://bucket/churn.csv', target: 'churned', problemType: 'auto', positiveClass: '', leaveOut: 'a,b' });
-    expect(resolved.summary).toBe('data: s3://bucket/churn.csv, not read here: target "churned", problem type auto (the pipeline reads the data when it runs and infers the type)');
+    expect(resolved.summary).toBe('data: s3://bucket/churn.csv, not read here: target "churned", problem type auto (the pipeline reads the data when it runs and infers the type), tasks request 1Gi (MEMORY in src/tasks/settings.py: raise it for a big table)');
     expect(() => resolveDataset(answers({ data: 's3://bucket/x.csv', problemType: 'regression', positiveClass: 'yes' }), undefined)).toThrow(/--positive-class is for a binary target, and "y" is regression/);
     expect(() => resolveDataset(answers({ data: 's3://bucket/x.csv', leaveOut: 'y' }), undefined)).toThrow(/--leave-out names the target "y"/);
   });

@@ -9,7 +9,7 @@ import { execaSync } from 'execa';
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { checkCommandLine, normalise, readAnswersFile, resolveAnswers, type Ask, type GivenAnswers } from '../lib/answers.js';
 import { GENERATOR_NAME, generatorVersion, includeTemplate, templateContext, type TemplateContext } from '../lib/context.js';
-import { datasetProblem, resolveDataset, type DataProfile, type DatasetAnswerName, type DatasetAnswers } from '../lib/dataset.js';
+import { DEFAULT_MEMORY, datasetProblem, resolveDataset, type DataProfile, type DatasetAnswerName, type DatasetAnswers } from '../lib/dataset.js';
 import { UserError } from '../lib/errors.js';
 import { INTERRUPTED_EXIT_CODE, interruptReport, isPromptClosed, type InterruptState } from '../lib/interrupt.js';
 import { QUESTIONS, SAMPLE_ANSWERS, flagHelp, flagOf, type Answers, type DefaultsSource, type Question } from '../lib/questions.js';
@@ -71,6 +71,8 @@ export default class AppGenerator extends Generator {
   private readonly dataProfiles = new Map<string, Promise<DataProfile | undefined>>();
   /** What was inferred from the data, said before anything is written. */
   private datasetSummary?: string;
+  /** What each task requests from the cluster: estimated from the data when the project is made, then stored. */
+  private memory = DEFAULT_MEMORY;
   /** The user's data file, copied into the project as `path` (data/01_raw/<name>). */
   private dataCopy?: { source: string; path: string };
   /** Where the command runs: a relative `--data` path is relative to it. */
@@ -296,13 +298,16 @@ export default class AppGenerator extends Generator {
       check: upgrading ? undefined : (question, given) => this._checkData(question, given),
     });
     this.answers = upgrading ? answers : this._resolveData(answers, await this._dataProfile(answers.data));
-    this.context = { ...templateContext(this.answers), generatorVersion: this._templateVersion() };
+    // An upgrade renders the memory the project was made with (a project made before it was stored: the default).
+    if (upgrading) this.memory = this.previous?.memory ?? DEFAULT_MEMORY;
+    this.context = { ...templateContext(this.answers, { memory: this.memory }), generatorVersion: this._templateVersion() };
   }
 
   /** The answers about the data resolved (stored so), what was inferred, and the file to copy. */
   private _resolveData(answers: Answers, profile: DataProfile | undefined): Answers {
     const dataset = resolveDataset(answers, profile);
     this.datasetSummary = dataset.summary;
+    this.memory = dataset.memory;
     if (answers.data !== SAMPLE_DATA && !isS3Uri(answers.data)) this.dataCopy = { source: resolve(this.workingDir, answers.data), path: dataset.answers.data };
     return { ...answers, ...dataset.answers };
   }
@@ -371,7 +376,7 @@ export default class AppGenerator extends Generator {
   /** The text of .yo-rc.json: the answers under this generator's key, other generators' keys kept. */
   private _yoRc(existing: Buffer | undefined): Buffer {
     const others = existing ? (JSON.parse(existing.toString('utf8')) as Record<string, unknown>) : {};
-    const config = { ...others, [GENERATOR_NAME]: { generatorVersion: this._templateVersion(), ...this.answers } };
+    const config = { ...others, [GENERATOR_NAME]: { generatorVersion: this._templateVersion(), ...this.answers, memory: this.memory } };
     return Buffer.from(`${JSON.stringify(config, null, 2)}\n`);
   }
 

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markdownText, makeShellWord, quoted, shellWord } from './escape.js';
+import { DEFAULT_MEMORY } from './dataset.js';
 import type { Answers, ProblemType } from './questions.js';
 import { TEMPLATES_DIR } from './render.js';
 import { SAMPLE_DATA, SAMPLE_FILE, awsDnsSuffix, columnList, ecrRegistry, slugify } from './validators.js';
@@ -27,7 +28,13 @@ export interface DatasetContext {
   isSample: boolean;
 }
 
-export interface TemplateContext extends Answers {
+/** Settings derived when the project was made (stored in .yo-rc.json beside the answers), not asked. */
+export interface DerivedSettings {
+  /** What each task requests from the cluster, from the size of the data: a Kubernetes quantity (`3Gi`). */
+  memory: string;
+}
+
+export interface TemplateContext extends Answers, DerivedSettings {
   slug: string;
   dataset: DatasetContext;
   /** `<account>.dkr.ecr.<region>.<registryDomain>` */
@@ -119,10 +126,11 @@ export function datasetContext(answers: Pick<Answers, 'data' | 'target' | 'probl
   };
 }
 
-export function templateContext(answers: Answers): TemplateContext {
+export function templateContext(answers: Answers, derived: Partial<DerivedSettings> = {}): TemplateContext {
   const registry = ecrRegistry(answers.awsAccountId, answers.awsRegion);
   return {
     ...answers,
+    memory: derived.memory ?? DEFAULT_MEMORY,
     slug: slugify(answers.projectName),
     dataset: datasetContext(answers),
     registry,

@@ -53,6 +53,11 @@ export interface DataProfile {
   complete: boolean;
   /** The file's rows, when known without reading them all (Parquet). */
   totalRows?: number;
+  /**
+   * The file's rows: counted when every row was read, from a Parquet file's metadata, else (a CSV
+   * read in part) estimated from the file's size. Undefined where unknown (a table made in a test).
+   */
+  fileRows?: number;
 }
 
 /** A table as read: header, and the cells of each column. */
@@ -65,6 +70,7 @@ export interface Table {
   rows: number;
   complete: boolean;
   totalRows?: number;
+  fileRows?: number;
 }
 
 /** Something wrong with the data or an answer about it: a UserError's cause and fix. */
@@ -157,7 +163,7 @@ export function profileTable(table: Table): DataProfile {
     const valueKind = valueKindOf(cells);
     return { name, cells, valueKind, kind: isIdLike(name, cells, valueKind) ? 'id' : valueKind } satisfies ColumnProfile;
   });
-  return { shownAs: table.shownAs, format: table.format, columns, rows: table.rows, complete: table.complete, totalRows: table.totalRows };
+  return { shownAs: table.shownAs, format: table.format, columns, rows: table.rows, complete: table.complete, totalRows: table.totalRows, fileRows: table.fileRows };
 }
 
 /** A target's distinct values, most frequent first: each with its text as first written and its count. */
@@ -367,11 +373,61 @@ export function storedDataPath(data: string): string {
   return data === SAMPLE_DATA || isS3Uri(data) ? data : `${RAW_DATA_FOLDER}/${fileNameOf(data)}`;
 }
 
+// --- Memory: what each task asks the cluster for, from the size of the table.
+
+/** The request when the data says nothing more (the sample, an s3:// URI not read here): a Kubernetes quantity. */
+export const DEFAULT_MEMORY = '1Gi';
+/**
+ * A task's peak holds about this many copies of the table in memory (read, transformed, the
+ * model's own copy, written): issue 18's measurements, 1.4 GiB at 1M rows of 31 numbers.
+ */
+export const TABLE_COPIES_AT_PEAK = 6;
+const GIB = 1024 ** 3;
+
+/** The bytes of a Python str holding `text` (CPython's compact strings: sys.getsizeof). */
+export function pythonStringBytes(text: string): number {
+  const characters = [...text].length;
+  // eslint-disable-next-line no-control-regex
+  if (/^[\u0000-\u007f]*$/.test(text)) return 49 + characters;
+  if (/^[\u0000-\u00ff]*$/.test(text)) return 73 + characters;
+  return /[\u{10000}-\u{10ffff}]/u.test(text) ? 76 + 4 * characters : 74 + 2 * characters;
+}
+
+/**
+ * The table in memory as pandas holds it, in bytes, from the rows sampled: 8 bytes a cell (a
+ * number, a date, or the pointer to a text value), plus the text values themselves, each once
+ * (pandas and pyarrow share a repeated string): per row for a column whose values are mostly
+ * distinct (ids, free text), once for a column of a few repeated values (categories).
+ */
+export function tableBytes(profile: DataProfile): number {
+  const rows = profile.fileRows ?? profile.rows;
+  if (profile.rows === 0 || rows === 0) return 0;
+  let bytesPerRow = 0;
+  let bytesOnce = 0;
+  for (const column of profile.columns) {
+    bytesPerRow += 8;
+    if (column.valueKind !== 'categorical') continue;
+    const texts = present(column.cells).map((cell) => cell.text);
+    const distinct = new Set(texts);
+    if (distinct.size > texts.length / 2) bytesPerRow += texts.reduce((sum, text) => sum + pythonStringBytes(text), 0) / profile.rows;
+    else bytesOnce += [...distinct].reduce((sum, text) => sum + pythonStringBytes(text), 0);
+  }
+  return rows * bytesPerRow + bytesOnce;
+}
+
+/** What each task requests: about six copies of the table, in whole Gi, at least 1Gi. */
+export function memoryRequest(profile: DataProfile | undefined): string {
+  if (!profile) return DEFAULT_MEMORY;
+  return `${Math.max(1, Math.ceil((TABLE_COPIES_AT_PEAK * tableBytes(profile)) / GIB))}Gi`;
+}
+
 export interface ResolvedDataset {
   /** As stored in .yo-rc.json: the data's in-project path, the type and positive class inferred. */
   answers: DatasetAnswers;
   /** One or two lines saying what was inferred, printed before anything is written. */
   summary: string;
+  /** What each task requests from the cluster (`memory` in .yo-rc.json, MEMORY in src/tasks/settings.py). */
+  memory: string;
 }
 
 /**
@@ -392,7 +448,8 @@ export function resolveDataset(given: DatasetAnswers, profile: DataProfile | und
     positiveClass = positiveClass === '' ? positiveClassOf(column.cells) : (classes.find((entry) => matchesClass(positiveClass, entry))?.text ?? positiveClass);
   }
   const answers: DatasetAnswers = { data: storedDataPath(given.data), target: given.target, problemType, positiveClass, leaveOut: columnList(given.leaveOut).join(',') };
-  return { answers, summary: summarise(given.data, answers, profile) };
+  const memory = given.data === SAMPLE_DATA ? DEFAULT_MEMORY : memoryRequest(profile);
+  return { answers, summary: summarise(given.data, answers, profile, memory), memory };
 }
 
 /** 1.2, 870, 120, 12,300: three significant digits, thousands separated. */
@@ -436,12 +493,12 @@ function columnsSummary(answers: DatasetAnswers, profile: DataProfile): string {
   return kinds.join(', ') || 'no feature columns';
 }
 
-export function summarise(given: string, answers: DatasetAnswers, profile: DataProfile | undefined): string {
+export function summarise(given: string, answers: DatasetAnswers, profile: DataProfile | undefined, memory: string = memoryRequest(profile)): string {
   if (!profile) {
-    return `data: ${given}, not read here: target "${answers.target}", problem type ${answers.problemType} (the pipeline reads the data when it runs${answers.problemType === 'auto' ? ' and infers the type' : ''})`;
+    return `data: ${given}, not read here: target "${answers.target}", problem type ${answers.problemType} (the pipeline reads the data when it runs${answers.problemType === 'auto' ? ' and infers the type' : ''}), tasks request ${memory} (MEMORY in src/tasks/settings.py: raise it for a big table)`;
   }
   const column = targetColumn(profile, answers.target);
   const rows = profile.complete ? `${count(profile.rows)} rows` : `${count(profile.rows)}${profile.totalRows ? ` of ${count(profile.totalRows)}` : ''} rows sampled`;
   const name = given === SAMPLE_DATA ? `${fileNameOf(SAMPLE_FILE)} (the bundled sample)` : fileNameOf(given);
-  return `data: ${name}, ${rows}: ${column ? targetSummary(answers, column) : `target "${answers.target}"`}, ${columnsSummary(answers, profile)}`;
+  return `data: ${name}, ${rows}: ${column ? targetSummary(answers, column) : `target "${answers.target}"`}, ${columnsSummary(answers, profile)}, tasks request ${memory}`;
 }

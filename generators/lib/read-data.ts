@@ -122,6 +122,8 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
     throw new UserError(`${shownAs} is not UTF-8 text (line ${firstBadUtf8Line(text)})`, 'save it as UTF-8 CSV (Excel: "CSV UTF-8"; pandas: to_csv writes UTF-8), then pass it again');
   }
   const records: string[][] = [];
+  /** Where each record ends in the file (bytes): the rows' share of it says how many rows the file holds. */
+  const recordEnds: number[] = [];
   /** The line the last whole record ended on. */
   let lastLine = 0;
   try {
@@ -132,8 +134,9 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
       skip_empty_lines: true,
       // One record more than needed says whether there were more.
       to: SAMPLE_ROWS + 2,
-      on_record: (record: string[], context: { lines: number }) => {
+      on_record: (record: string[], context: { lines: number; bytes: number }) => {
         records.push(record);
+        recordEnds.push(context.bytes);
         lastLine = context.lines;
         return null;
       },
@@ -166,7 +169,26 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
       );
     }
   }
-  return { shownAs, format: 'csv', ...columnsOf(header, kept.map((row) => row.map(cellFromCsv)), shownAs), rows: kept.length, complete: complete && kept.length === rows.length };
+  const whole = complete && kept.length === rows.length;
+  return {
+    shownAs,
+    format: 'csv',
+    ...columnsOf(header, kept.map((row) => row.map(cellFromCsv)), shownAs),
+    rows: kept.length,
+    complete: whole,
+    fileRows: whole ? kept.length : estimatedCsvRows(size, recordEnds, kept.length),
+  };
+}
+
+/**
+ * The rows of a CSV read in part: the bytes after its header, at the bytes per row of the rows
+ * read (`recordEnds[0]` is where the header ends, `recordEnds[n]` where the n-th row does).
+ */
+export function estimatedCsvRows(size: number, recordEnds: readonly number[], rows: number): number {
+  if (rows === 0) return 0;
+  const headerEnd = recordEnds[0] ?? 0;
+  const bytesPerRow = ((recordEnds[rows] ?? size) - headerEnd) / rows;
+  return bytesPerRow > 0 ? Math.max(rows, Math.round((size - headerEnd) / bytesPerRow)) : rows;
 }
 
 /** The header as pandas names it (an empty name is `Unnamed: i`), each name once, and the cells by column. */
@@ -263,5 +285,5 @@ async function readParquet(fd: number, size: number, head: Buffer, shownAs: stri
     }
   }
   const rows = objects.slice(0, rowEnd).map((row) => header.map((name) => cellFromParquet(row[name])));
-  return { shownAs, format: 'parquet', ...columnsOf(header, rows, shownAs), rows: rows.length, complete: rows.length === totalRows, totalRows };
+  return { shownAs, format: 'parquet', ...columnsOf(header, rows, shownAs), rows: rows.length, complete: rows.length === totalRows, totalRows, fileRows: totalRows };
 }

@@ -70,7 +70,7 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
     assert "42" in account_rule and "mars-north-1" in region_rule
     # Shown before the first file is written: the names, and what was inferred from the data.
     assert text.index(SLUG_LINE) < text.index("create churn-model/")
-    inferred = 'data: churn.csv, 40 rows: target "churned" binary (positive "yes": 25.0 %), 1 numeric, 1 categorical, 1 left out (customer_id: id-like)'
+    inferred = 'data: churn.csv, 40 rows: target "churned" binary (positive "yes": 25.0 %), 1 numeric, 1 categorical, 1 left out (customer_id: id-like), tasks request 1Gi'
     assert text.index(inferred) < text.index("create churn-model/")
     project = tmp_path / "churn-model"
     assert stored_answers(project) | {"generatorVersion": None} == {
@@ -98,6 +98,7 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
         "preCommit": True,
         "schedule": "",
         "interruptible": True,
+        "memory": "1Gi",
     }
     written = files_under(project)
     assert {"Makefile", "run", "pyproject.toml", "src/workflows/full.py", ".pre-commit-config.yaml"} <= written.keys()
