@@ -176,13 +176,31 @@ export default class AppGenerator extends Generator {
       return true;
     }
     if (question.name !== 'projectName') return valid;
-    const slug = slugify(value);
-    const existing = lstatOrUndefined(join(this.destinationRoot(), slug));
-    if (existing && !existing.isDirectory()) return `./${slug} exists and is not a folder: choose another name`;
-    if (existing && readdirSync(join(this.destinationRoot(), slug)).length > 0 && !this.flags.force) {
-      return `./${slug}/ exists and is not empty: choose another name, or remove that folder (--force writes into it)`;
+    const taken = this._takenFolder(value);
+    return taken ? `${taken.message}: ${taken.fix}` : true;
+  }
+
+  /**
+   * The folder the name would be written to, when it cannot be: not a folder (a file, a link), or
+   * a folder with files in it (unless --force). Checked as soon as the name is known, whether it
+   * came from the command line or a prompt, before any other question; and again before writing.
+   */
+  private _takenFolder(projectName: string): UserError | undefined {
+    const slug = slugify(projectName);
+    const target = join(this.destinationRoot(), slug);
+    const existing = lstatOrUndefined(target);
+    if (existing && !existing.isDirectory()) {
+      return new UserError(`./${slug} exists and is ${existing.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; nothing is written through or over it`, 'choose another project name, or move it away');
     }
-    return true;
+    if (existing && readdirSync(target).length > 0 && !this.flags.force) {
+      return new UserError(`./${slug}/ exists and is not empty`, 'choose another project name, remove that folder, or pass --force to write into it');
+    }
+    return undefined;
+  }
+
+  private _refuseTakenFolder(projectName: string): void {
+    const taken = this._takenFolder(projectName);
+    if (taken) throw taken;
   }
 
   /** `--skip-install` on the command line, or `skipInstall` from a caller such as yeoman-test. */
@@ -295,7 +313,9 @@ export default class AppGenerator extends Generator {
               `${YO_RC} has no "${question.name}" (${question.message.toLowerCase()}), and an upgrade never guesses one: a default would point the project at another cloud resource`,
               `restore ${YO_RC} from version control, or pass it: flyte-pipeline upgrade --${flagOf(question.name)} VALUE`,
             ),
-      check: upgrading ? undefined : (question, given) => this._checkData(question, given),
+      check: upgrading
+        ? undefined
+        : async (question, given) => (question.name === 'projectName' ? this._refuseTakenFolder(String(given.projectName)) : this._checkData(question, given)),
     });
     this.answers = upgrading ? answers : this._resolveData(answers, await this._dataProfile(answers.data));
     // An upgrade renders the memory the project was made with (a project made before it was stored: the default).
@@ -325,13 +345,8 @@ export default class AppGenerator extends Generator {
   configuring(): void {
     if (this.previous) return;
     const target = join(this.destinationRoot(), slugify(this.answers.projectName));
-    const existing = lstatOrUndefined(target);
-    if (existing && !existing.isDirectory()) {
-      throw new UserError(`${target} exists and is ${existing.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}; nothing is written through or over it`, 'choose another project name, or move it away');
-    }
-    if (existing && readdirSync(target).length > 0 && !this.flags.force) {
-      throw new UserError(`${target} exists and is not empty`, 'choose another project name, remove the folder, or pass --force to overwrite');
-    }
+    // Checked when the name was given; again here, for a folder made while the questions were answered.
+    this._refuseTakenFolder(this.answers.projectName);
     // Before anything is written: the folder, Flyte project and ECR repository the name became.
     this.log(`${this.answers.projectName} -> folder ./${slugify(this.answers.projectName)}/, Flyte project ${this.answers.flyteProject}, ECR repository ${this.answers.ecrRepository}`);
     if (this.datasetSummary) this.log(this.datasetSummary);

@@ -107,6 +107,21 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
     assert "uv sync" in text  # the end message names the install it skipped
 
 
+def test_a_taken_folder_named_on_the_command_line_is_refused_before_the_first_question(tmp_path: Path) -> None:
+    (tmp_path / "fraud-detector").mkdir()
+    (tmp_path / "fraud-detector" / "notes.txt").write_text("someone's work")
+    before = files_under(tmp_path)
+    term = Terminal.bin(["new", "Fraud Detector", "--skip-install"], tmp_path)
+    assert term.finish(timeout=20) == 1, term.text()
+    lines = [line for line in term.text().splitlines() if line.strip()]
+    assert lines == [
+        "error: ./fraud-detector/ exists and is not empty",
+        "  fix: choose another project name, remove that folder, or pass --force to write into it",
+    ], lines
+    assert "Description" not in term.text()  # nothing asked
+    assert files_under(tmp_path) == before
+
+
 def test_defaults_in_a_terminal(tmp_path: Path) -> None:
     term = Terminal.bin(["new", "Churn Model!!", "--defaults", "--skip-install"], tmp_path)
     assert term.finish() == 0, term.text()
