@@ -388,7 +388,8 @@ class StepLog(logging.Handler):
 
 def step_name(task: str) -> str:
     """A task as the summary names it: tasks.train_model.select_model_task ->
-    select_model; the map task over fit_candidate_task -> fit_candidate (each setting)."""
+    select_model; the map task over fit_candidate_task -> fit_candidate (each setting).
+    """
     name = task.rsplit(".", 1)[-1]
     mapped = re.fullmatch(r"map_(\w+?)_task_[0-9a-f]+-arraynode", name)
     return f"{mapped[1]} (each setting)" if mapped else name.removesuffix("_task")
