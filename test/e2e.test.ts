@@ -243,7 +243,7 @@ describe('the remote loop', () => {
   it('make package serialises the workflows with the computed image', async () => {
     const image = (await inRemote('make', ['-s', 'print-IMAGE'])).stdout;
     expect((await inRemote('make', ['package'])).exitCode).toBe(0);
-    const task = await execa('tar', ['xzOf', join(project, 'dist', 'flyte-package.tgz'), '--wildcards', '*tasks.train_model.train_model_task_1.pb'], { encoding: 'latin1' });
+    const task = await execa('tar', ['xzOf', join(project, 'dist', 'flyte-package.tgz'), '--wildcards', '*tasks.train_model.fit_candidate_task_1.pb'], { encoding: 'latin1' });
     expect(task.stdout).toContain(image);
   }, 120_000);
 
