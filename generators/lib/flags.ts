@@ -10,6 +10,7 @@ export const APP_FLAGS = {
   'skip-install': { type: Boolean, description: 'Do not install the Python dependencies (pipenv install --dev, or uv sync)' },
   init: { type: Boolean, description: 'Create the ECR repository and Flyte project right after generating' },
   force: { type: Boolean, description: 'Write into a folder that is not empty, overwriting its files' },
+  'skip-git': { type: Boolean, description: 'Do not make the project a git repository (git init and a first commit of the generated files)' },
 } as const;
 
 /** Flags of `flyte-pipeline upgrade` (it runs the app generator inside a project). */

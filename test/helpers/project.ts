@@ -14,11 +14,15 @@ export function runBin(args: string[], options: Options = {}): Promise<Result> {
   return execa(process.execPath, [BIN, ...args], { reject: false, all: true, stdin: 'ignore', ...options }) as Promise<Result>;
 }
 
-/** Every file below `dir`, relative, with `/` separators, sorted. */
+/**
+ * Every file below `dir`, relative, with `/` separators, sorted; not git's own (a new project is a
+ * git repository: .git/ holds git's records of the files, not files of the project).
+ */
 export function listFiles(dir: string): string[] {
   const files: string[] = [];
   const walk = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
+      if (entry.name === '.git' && current === dir) continue;
       const path = join(current, entry.name);
       if (entry.isDirectory()) walk(path);
       else files.push(relative(dir, path).split(sep).join('/'));

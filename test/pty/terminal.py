@@ -88,8 +88,13 @@ class Terminal:
 
 
 def files_under(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder` (relative path -> contents): to prove what was, or was not, written."""
-    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+    """Every file below `folder` (relative path -> contents): to prove what was, or was not, written.
+    Not git's own records in a project's .git/ (a new project is a git repository)."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and ".git" not in path.relative_to(folder).parts
+    }
 
 
 def generate(cwd: Path, name: str, *flags: str, env: dict[str, str] | None = None) -> Path:
