@@ -94,7 +94,7 @@ describe('flyte-pipeline new --data: the request, said, written and stored', () 
 
   it('says it in the inferred-data line, before writing', () => {
     expect(result.exitCode).toBe(0);
-    expect(String(result.all)).toMatch(/^data: events\.csv, 10,000 rows sampled: target "label" binary .*, tasks request 2Gi$/m);
+    expect(String(result.stdout)).toMatch(/^data: events\.csv, 10,000 rows sampled: target "label" binary .*, tasks request 2Gi$/m);
   });
 
   it('writes it to the task settings and stores it', () => {
@@ -115,10 +115,10 @@ describe('the sample, s3:// data and older projects', () => {
   it('the sample and an s3:// URI get 1Gi, said so', async () => {
     const cwd = workspace();
     const sample = await runBin(['new', 'Churn', '--defaults', '--skip-install'], { cwd });
-    expect(String(sample.all)).toMatch(/^data: breast_cancer\.csv \(the bundled sample\), 569 rows: .*, tasks request 1Gi$/m);
+    expect(String(sample.stdout)).toMatch(/^data: breast_cancer\.csv \(the bundled sample\), 569 rows: .*, tasks request 1Gi$/m);
     expect(settings(join(cwd, 'churn'))).toContain('MEMORY = "1Gi"');
     const s3 = await runBin(['new', 'Other', '--defaults', '--skip-install', '--data', 's3://ml-data/t.csv', '--target', 'y'], { cwd });
-    expect(String(s3.all)).toContain('tasks request 1Gi (MEMORY in src/tasks/settings.py: raise it for a big table)');
+    expect(String(s3.stdout)).toContain('tasks request 1Gi (MEMORY in src/tasks/settings.py: raise it for a big table)');
     expect(stored(join(cwd, 'other')).memory).toBe('1Gi');
   });
 

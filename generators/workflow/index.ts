@@ -7,6 +7,7 @@ import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { checkCommandLine } from '../lib/answers.js';
 import { UserError } from '../lib/errors.js';
 import { WORKFLOW_FLAGS } from '../lib/flags.js';
+import { writeResult } from '../lib/output.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
 import { acquireLock, checkWritable, commitFiles, readProjectFile, type FileToWrite } from '../lib/safe-write.js';
 import { shown } from '../lib/validators.js';
@@ -98,7 +99,7 @@ export default class WorkflowGenerator extends Generator {
       }));
       if (this.fullSource !== undefined) files.push({ path: 'src/workflows/full.py', contents: Buffer.from(this.fullSource, 'utf8') });
       commitFiles(this.root, files);
-      for (const file of files) this.log(`   ${file.createOnly ? 'create' : 'update'} ${file.path}`);
+      writeResult(this, files.map((file) => `   ${file.createOnly ? 'create' : 'update'} ${file.path}`).join('\n'));
     } finally {
       release();
     }
@@ -106,7 +107,8 @@ export default class WorkflowGenerator extends Generator {
 
   end(): void {
     const after = (this.options as Record<string, unknown>).after;
-    this.log(
+    writeResult(
+      this,
       `\nAdded the ${this.stepName} step: src/tasks/${this.stepName}.py, src/workflows/${this.stepName}.py, tests/test_${this.stepName}.py` +
         (typeof after === 'string' ? `\nfull now runs it after ${after}.` : `\nWire it into full with --after STEP, or by hand.`) +
         `\nNow: make test && ./run src/ ${typeof after === 'string' ? 'full' : `${this.stepName} --data FILE`}\n`,
