@@ -123,7 +123,7 @@ describe('a binary CSV: string labels, categories with gaps, an id and a date co
     rmSync(join(project, 'data/01_raw/churn.csv'));
     const upgrade = await runBin(['upgrade'], { cwd: project });
     expect([upgrade.exitCode, upgrade.all]).toEqual([0, expect.not.stringMatching(/error/)]);
-    expect(upgrade.all).toMatch(/^\s+unchanged\s+\d+ files$/m);
+    expect(upgrade.all).toMatch(/^Nothing to upgrade: Churn Model is at \S+, the current template, with the same answers\.\n\s+unchanged\s+\d+ files\nYour 1 edited file stays as it is: src\/workflows\/full\.py\.$/m);
     expect(upgrade.all).not.toMatch(/updated|merged|conflict|added/);
     expect(existsSync(join(project, 'data/01_raw/churn.csv'))).toBe(false);
     expect(stored(project)).toMatchObject({ data: 'data/01_raw/churn.csv', target: 'churned', problemType: 'binary', positiveClass: 'yes', leaveOut: 'customer_id' });

@@ -50,10 +50,10 @@ describe('planUpgrade', () => {
     expect(text).toContain('||||||| template 0.0.9\nx = 1\n=======\nx = 3  # template\n>>>>>>> template 0.1.0');
   });
   it('leaves an edit alone when the template did not change that file', () => {
-    expect(byPath['kept.py']).toEqual({ path: 'kept.py', status: 'unchanged' });
+    expect(byPath['kept.py']).toEqual({ path: 'kept.py', status: 'unchanged', keptEdit: true });
   });
   it('does not bring back a file the user deleted', () => {
-    expect(byPath['gone.py']).toEqual({ path: 'gone.py', status: 'deleted by you' });
+    expect(byPath['gone.py']).toEqual({ path: 'gone.py', status: 'deleted by you', keptEdit: true });
   });
   it('adds new template files, and lists files the template dropped', () => {
     expect(byPath['new.py']).toMatchObject({ status: 'added', contents: Buffer.from('brand new\n') });

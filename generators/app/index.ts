@@ -20,7 +20,7 @@ import { APP_FLAGS, UPGRADE_FLAGS } from '../lib/flags.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
 import { acquireLock, commitFiles, readProjectFile, writeNewFolder, type FileToWrite } from '../lib/safe-write.js';
 import { SNAPSHOT_MAX_BYTES, SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
-import { compareVersions, planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
+import { changesNothing, compareVersions, nothingToUpgrade, planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
 import { SAMPLE_DATA, SAMPLE_FILE, fileNameOf, isS3Uri, slugify, type Validation } from '../lib/validators.js';
 import { YO_RC, findProjectRoot, readProjectConfig, type StoredConfig } from '../../scripts/project-config.js';
 
@@ -446,6 +446,14 @@ export default class AppGenerator extends Generator {
         labels: { yours: 'yours', base: `template ${from}`, template: `template ${this._templateVersion()}` },
         version: this._templateVersion(),
       });
+      const yoRc = this._yoRc(readProjectFile(root, YO_RC));
+      // At this version already, with the same answers and base: nothing to write, and the user's
+      // edits are theirs (a plan of "from 0.1.0 to 0.1.0, unchanged 56 files" said neither).
+      const sameBase = base.files.size === files.length && files.every((file) => base.files.get(file.path)?.equals(file.contents));
+      if (from === this._templateVersion() && changesNothing(this.upgradeEntries) && sameBase && readProjectFile(root, YO_RC)?.equals(yoRc)) {
+        writeResult(this, nothingToUpgrade(this.answers.projectName, from, this.upgradeEntries));
+        return;
+      }
       writeResult(this, `${dryRun ? 'Dry run: would upgrade' : 'Upgrading'} ${this.answers.projectName} from ${from} to ${this._templateVersion()}`);
       writeResult(this, summarise(this.upgradeEntries));
       if (dryRun) return;
@@ -455,7 +463,7 @@ export default class AppGenerator extends Generator {
         if (entry.templateCopy) written.push(entry.templateCopy);
       }
       written.push({ path: SNAPSHOT_PATH, contents: encodeSnapshot(this._templateVersion(), files) });
-      written.push({ path: YO_RC, contents: this._yoRc(readProjectFile(root, YO_RC)) });
+      written.push({ path: YO_RC, contents: yoRc });
       commitFiles(root, written);
     } finally {
       release();

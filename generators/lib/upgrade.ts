@@ -20,6 +20,8 @@ export interface UpgradeEntry {
    * template's version is written beside it, at this path.
    */
   templateCopy?: { path: string; contents: Buffer };
+  /** The file is yours as you edited it (or deleted it), and stays so: the template did not change it. */
+  keptEdit?: boolean;
 }
 
 /** `1.2.3` vs `1.10.0`, numerically; a pre-release (`1.0.0-rc.1`) sorts before its release. */
@@ -70,11 +72,11 @@ export function planUpgrade({ base, current, next, labels, version = 'new' }: Up
     const yours = current(path);
     const previous = base.get(path);
     if (yours === undefined) {
-      return previous === undefined ? { path, status: 'added', contents: template, executable } : { path, status: 'deleted by you' };
+      return previous === undefined ? { path, status: 'added', contents: template, executable } : { path, status: 'deleted by you', keptEdit: true };
     }
     if (yours.equals(template)) return { path, status: 'unchanged' };
     if (previous !== undefined && yours.equals(previous)) return { path, status: 'updated', contents: template, executable };
-    if (previous !== undefined && template.equals(previous)) return { path, status: 'unchanged' };
+    if (previous !== undefined && template.equals(previous)) return { path, status: 'unchanged', keptEdit: true };
     if (![yours, template, previous ?? Buffer.alloc(0)].every(isText)) {
       return { path, status: 'conflict', templateCopy: { path: templateCopyPath(path, version), contents: template } };
     }
@@ -86,6 +88,27 @@ export function planUpgrade({ base, current, next, labels, version = 'new' }: Up
     if (!rendered.has(path)) entries.push({ path, status: 'obsolete' });
   }
   return entries;
+}
+
+/** The plan changes nothing on disk: no file written, none the template dropped. */
+export function changesNothing(entries: UpgradeEntry[]): boolean {
+  return entries.every((entry) => entry.contents === undefined && entry.templateCopy === undefined && entry.status !== 'obsolete');
+}
+
+/**
+ * What an upgrade with nothing to do says: the version, and that the files the user edited (or
+ * deleted) stay as they are.
+ */
+export function nothingToUpgrade(projectName: string, version: string, entries: UpgradeEntry[]): string {
+  const kept = entries.filter((entry) => entry.keptEdit);
+  const listed = kept.slice(0, 8).map((entry) => (entry.status === 'deleted by you' ? `${entry.path} (deleted)` : entry.path));
+  const more = kept.length > listed.length ? `, … ${kept.length - listed.length} more` : '';
+  const edits =
+    kept.length === 0
+      ? 'No file differs from what was generated.'
+      : `Your ${kept.length} edited file${kept.length === 1 ? '' : 's'} stay${kept.length === 1 ? 's' : ''} as ${kept.length === 1 ? 'it is' : 'they are'}: ${listed.join(', ')}${more}.`;
+  const unchanged = summarise(entries.filter((entry) => entry.status === 'unchanged'));
+  return `Nothing to upgrade: ${projectName} is at ${version}, the current template, with the same answers.\n${unchanged ? `${unchanged}\n` : ''}${edits}`;
 }
 
 export function summarise(entries: UpgradeEntry[]): string {
