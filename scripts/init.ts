@@ -12,6 +12,8 @@ import { UserError } from '../generators/lib/errors.js';
 import {
   ecrRegistry,
   flyteProjectDisplayName,
+  normaliseAwsAccountId,
+  normaliseAwsRegion,
   slugify,
   validateAwsAccountId,
   validateAwsRegion,
@@ -81,18 +83,21 @@ function positiveInteger(value: string | number | undefined, flag: string, fallb
   return number;
 }
 
+const normaliseOptional = (value: string | undefined, normalise: (value: string) => string): string | undefined => (value === undefined ? undefined : normalise(value.trim()));
+
 export async function runInit(projectDir: string, flags: InitFlags, deps: InitDependencies): Promise<ResourceReport[]> {
   const env = deps.env ?? process.env;
   const stored = readProjectConfig(projectDir) ?? {};
   const dryRun = Boolean(flags.dryRun);
   const timeouts = networkTimeouts(env);
 
-  const region = flags.awsRegion ?? stored.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  // As `new` takes them: EU-WEST-1 is eu-west-1, 2109-8765-4321 is 210987654321.
+  const region = normaliseOptional(flags.awsRegion, normaliseAwsRegion) ?? stored.awsRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!region) throw new UserError('no AWS region: the project has none and AWS_REGION is not set', 'pass --aws-region, e.g. --aws-region us-east-1');
   required(region, 'aws-region', validateAwsRegion);
   const repositoryName = required(flags.ecrRepository ?? stored.ecrRepository, 'ecr-repository', validateEcrRepository);
   const projectId = required(flags.flyteProject ?? stored.flyteProject, 'flyte-project', validateSlug);
-  const accountId = flags.awsAccountId ?? stored.awsAccountId;
+  const accountId = normaliseOptional(flags.awsAccountId, normaliseAwsAccountId) ?? stored.awsAccountId;
   if (accountId !== undefined) required(accountId, 'aws-account-id', validateAwsAccountId);
   const lifecycle = {
     expireUntaggedDays: positiveInteger(flags.expireUntaggedDays, 'expire-untagged-days', DEFAULT_LIFECYCLE.expireUntaggedDays),

@@ -59,9 +59,10 @@ describe('validateAwsRegion', () => {
     'accepts %s',
     (value) => expect(validateAwsRegion(value)).toBe(true),
   );
-  it.each(['us-east', 'US-EAST-1', 'useast1', 'mars-north-1', 'eu-west-1a', ''])('refuses %p', (value) =>
+  it.each(['us-east', 'US-EAST-1', 'useast1', 'mars-north-1', ''])('refuses %p', (value) =>
     expect(validateAwsRegion(value)).toContain('us-east-1'),
   );
+  it('refuses an availability zone, naming its region', () => expect(validateAwsRegion('eu-west-1a')).toBe('"eu-west-1a" is not an AWS region but an availability zone of eu-west-1 (Ireland)'));
 });
 
 describe('other answers', () => {

@@ -29,6 +29,8 @@ import {
   validatePythonVersion,
   validateSchedule,
   validateSlug,
+  normaliseAwsAccountId,
+  normaliseAwsRegion,
   normaliseSchedule,
   type Validation,
 } from './validators.js';
@@ -209,6 +211,7 @@ export const QUESTIONS: readonly Question[] = [
     namesCloudResource: true,
     message: 'AWS account id (12 digits) that holds the ECR repository',
     default: (_answers, source) => source.env.AWS_ACCOUNT_ID ?? '123456789012',
+    normalise: normaliseAwsAccountId,
     validate: validateAwsAccountId,
   },
   {
@@ -216,6 +219,7 @@ export const QUESTIONS: readonly Question[] = [
     namesCloudResource: true,
     message: 'AWS region',
     default: (_answers, source) => source.env.AWS_REGION ?? source.env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    normalise: normaliseAwsRegion,
     validate: validateAwsRegion,
   },
   {

@@ -103,7 +103,11 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** ECR's repository-name pattern (CreateRepository API reference). */
 const ECR_REPOSITORY = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const EMAIL = /^[^\s@"'`\\<>]+@[^\s@"'`\\<>]+\.[^\s@"'`\\<>]+$/;
-/** A gRPC target as flytectl/pyflyte take it: dns:///host:port, host:port, or an http(s) URL. */
+/**
+ * A gRPC target as flytectl and pyflyte take it: host[:port], dns:///host[:port] or
+ * http(s)://host[:port]; without a port, gRPC connects to 443 (`flytectl config init --host
+ * flyte.example.com` writes `dns:///flyte.example.com`).
+ */
 const FLYTE_ENDPOINT = /^(?:dns:\/\/\/|https?:\/\/)?[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?$/;
 /**
  * Characters no answer may hold: C0 and C1 controls, DEL, Unicode line and paragraph separators
@@ -191,12 +195,92 @@ export function validateAwsAccountId(value: string): Validation {
   return /^\d{12}$/.test(value) ? true : `${shown(value)} is not an AWS account id: exactly 12 digits`;
 }
 
+/** `2109-8765-4321` (as the console shows it) or `2109 8765 4321` -> `210987654321`; anything else as given. */
+export function normaliseAwsAccountId(value: string): string {
+  const digits = value.replace(/[-\s]/g, '');
+  return /^\d{12}$/.test(digits) ? digits : value;
+}
+
+/** `EU-WEST-1` -> `eu-west-1`: a region as AWS writes it; anything that is not one, as given (for the hint). */
+export function normaliseAwsRegion(value: string): string {
+  const lower = value.trim().toLowerCase();
+  return awsPartitionOf(lower) ? lower : value;
+}
+
+/**
+ * Where each region is, as the AWS console names it (`Europe (Ireland)`) and as people say it
+ * (`Dublin`): a place name typed for a region gets the region it means. The first name is shown.
+ */
+export const AWS_REGION_PLACES: Readonly<Record<string, readonly string[]>> = {
+  'us-east-1': ['N. Virginia', 'Northern Virginia', 'Virginia'],
+  'us-east-2': ['Ohio'],
+  'us-west-1': ['N. California', 'Northern California', 'California'],
+  'us-west-2': ['Oregon'],
+  'af-south-1': ['Cape Town', 'South Africa'],
+  'ap-east-1': ['Hong Kong'],
+  'ap-east-2': ['Taipei', 'Taiwan'],
+  'ap-south-1': ['Mumbai', 'India'],
+  'ap-south-2': ['Hyderabad', 'India'],
+  'ap-northeast-1': ['Tokyo', 'Japan'],
+  'ap-northeast-2': ['Seoul', 'Korea', 'South Korea'],
+  'ap-northeast-3': ['Osaka', 'Japan'],
+  'ap-southeast-1': ['Singapore'],
+  'ap-southeast-2': ['Sydney', 'Australia'],
+  'ap-southeast-3': ['Jakarta', 'Indonesia'],
+  'ap-southeast-4': ['Melbourne', 'Australia'],
+  'ap-southeast-5': ['Malaysia', 'Kuala Lumpur'],
+  'ap-southeast-6': ['New Zealand', 'Auckland'],
+  'ap-southeast-7': ['Thailand', 'Bangkok'],
+  'ca-central-1': ['Canada', 'Montreal', 'Montréal'],
+  'ca-west-1': ['Calgary', 'Canada West'],
+  'eu-central-1': ['Frankfurt', 'Germany'],
+  'eu-central-2': ['Zurich', 'Zürich', 'Switzerland'],
+  'eu-north-1': ['Stockholm', 'Sweden'],
+  'eu-south-1': ['Milan', 'Italy'],
+  'eu-south-2': ['Spain', 'Aragon', 'Madrid'],
+  'eu-west-1': ['Ireland', 'Dublin'],
+  'eu-west-2': ['London', 'United Kingdom', 'UK', 'England'],
+  'eu-west-3': ['Paris', 'France'],
+  'il-central-1': ['Tel Aviv', 'Israel'],
+  'me-central-1': ['UAE', 'United Arab Emirates', 'Dubai', 'Abu Dhabi'],
+  'me-south-1': ['Bahrain'],
+  'mx-central-1': ['Mexico', 'Querétaro'],
+  'sa-east-1': ['São Paulo', 'Sao Paulo', 'Brazil'],
+  'cn-north-1': ['Beijing', 'China'],
+  'cn-northwest-1': ['Ningxia', 'China'],
+};
+
+/** `Europe (São Paulo)` -> ` europe sao paulo `: words, lower case, no accents, space-delimited. */
+function placeWords(text: string): string {
+  return ` ${text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim()} `;
+}
+
+/** The regions a value seems to mean: a place name, a region written without its dashes, an availability zone. */
+export function regionsMeant(value: string): string[] {
+  if (value.length > 100) return [];
+  const words = placeWords(value);
+  const byPlace = Object.entries(AWS_REGION_PLACES)
+    .filter(([, places]) => places.some((place) => words.includes(placeWords(place))))
+    .map(([region]) => region);
+  if (byPlace.length > 0) return byPlace;
+  const compact = words.replace(/ /g, '');
+  const regions = AWS_PARTITIONS.flatMap((partition) => partition.regions);
+  const written = regions.filter((region) => region.replace(/-/g, '') === compact || `${region.replace(/-/g, '')}` === compact.replace(/[a-z]$/, ''));
+  return written;
+}
+
 export function validateAwsRegion(value: string): Validation {
   if (awsPartitionOf(value)) return true;
+  const meant = regionsMeant(value);
+  if (meant.length > 0) {
+    const named = meant.map((region) => (AWS_REGION_PLACES[region] ? `${region} (${AWS_REGION_PLACES[region][0]})` : region)).join(' or ');
+    const zone = meant.length === 1 && /^[a-z]{2,4}-(?:[a-z]+-)*\d{1,2}[a-z]$/i.test(value);
+    return zone ? `${shown(value)} is not an AWS region but an availability zone of ${named}` : `${shown(value)} is not an AWS region: it looks like ${named}`;
+  }
   const looksLikeOne = value.length <= 30 && /^[a-z]{2,4}-(?:[a-z]+-)*\d{1,2}$/.test(value);
   return looksLikeOne
     ? `${shown(value)} is not an AWS region: no partition (aws, aws-cn, aws-us-gov, …) has it; e.g. us-east-1, eu-west-1, cn-north-1`
-    : `${shown(value)} is not an AWS region: it looks like us-east-1 or eu-west-2`;
+    : `${shown(value)} is not an AWS region: a region name such as us-east-1 or eu-west-1 (a place name such as Ireland gets the region it means)`;
 }
 
 export function validateEmail(value: string): Validation {
@@ -219,13 +303,14 @@ export function validateFlyteDomain(value: string): Validation {
     : `${shown(value)} is not a Flyte domain: a DNS-1123 label such as development, staging or production`;
 }
 
+/** The rule, as the README's table states it. */
+export const FLYTE_ENDPOINT_RULE = 'host[:port], dns:///host[:port] or https://host[:port] (no port: 443)';
+
 export function validateFlyteEndpoint(value: string): Validation {
   if (value.length > 300) return `the Flyte endpoint is ${value.length} characters long; a host name is at most 253`;
   const port = /:(\d+)$/.exec(value)?.[1];
   if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) return `${shown(value)} has port ${port}; a port is 1 to 65535`;
-  return FLYTE_ENDPOINT.test(value)
-    ? true
-    : `${shown(value)} is not a Flyte admin endpoint: host:port, dns:///host:port or https://host`;
+  return FLYTE_ENDPOINT.test(value) ? true : `${shown(value)} is not a Flyte admin endpoint: ${FLYTE_ENDPOINT_RULE}`;
 }
 
 /**

@@ -48,9 +48,9 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
     term.refused(r"email", "ada", "ada@example.com")
     term.select("Python version", down=1)  # 3.11 -> 3.12
     term.answer("AWS account id", "42")
-    account_rule = term.refused(r"12 digits", "42", "210987654321")
-    term.answer("AWS region", "mars-north-1")
-    region_rule = term.refused(r"region", "mars-north-1", "eu-west-1")
+    account_rule = term.refused(r"12 digits", "42", "2109-8765-4321")  # as the console shows it
+    term.answer("AWS region", "Ireland")
+    region_rule = term.refused(r"it looks like eu-west-1 \(Ireland\)", "Ireland", "EU-WEST-1")
     term.answer("ECR repository name", "")  # the slug
     term.answer("Flyte project id", "")  # the slug
     term.select("Flyte domain", down=1)  # development -> staging
@@ -67,7 +67,7 @@ def test_interview_refuses_wrong_answers_then_writes_the_project(tmp_path: Path)
     assert term.finish() == 0, term.text()
 
     text = term.text()
-    assert "42" in account_rule and "mars-north-1" in region_rule
+    assert "42" in account_rule and "Ireland" in region_rule
     # Shown before the first file is written: the names, and what was inferred from the data.
     assert text.index(SLUG_LINE) < text.index("create churn-model/")
     inferred = 'data: churn.csv, 40 rows: target "churned" binary (positive "yes": 25.0 %), 1 numeric, 1 categorical, 1 left out (customer_id: id-like), tasks request 1Gi'
