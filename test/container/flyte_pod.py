@@ -19,32 +19,46 @@ execution, and nothing more:
   the task's image with those args, as the image's user, with no network, the task's cpu and memory
   (limits, else requests, as propeller sets them), mounting DIR at the same path;
 - reads each task's outputs.pb (or error.pb) back;
+- runs an ArrayNode (flytekit's map_task) as flytepropeller's array handler does: one pod per
+  element of the mapped list inputs (the node's bound_inputs, e.g. a partial's, are not mapped),
+  up to the node's parallelism at once (threads), each pod reading the node's inputs.pb (the whole
+  lists) and told its index by BATCH_JOB_ARRAY_INDEX_VAR_NAME=FLYTE_K8S_ARRAY_INDEX and
+  FLYTE_K8S_ARRAY_INDEX=<index>, writing its outputs under <node outputs>/<index>/<attempt>; the
+  elements' outputs are gathered, in order, into the lists the node outputs; it fails when fewer
+  elements succeed than its min_successes (or min_success_ratio of them) ask;
 - keeps a cache as Flyte's data catalog does, in DIR/catalog: a cacheable task (discoverable in its
   metadata) whose cache version and inputs (hashed as datacatalog hashes them: a literal's `hash`,
   when its type sets one, stands for its value) match an earlier execution's in the same DIR does
-  not run; its outputs are the earlier ones.
-It prints JSON: each task's node, name, seconds and log file, and the workflow's outputs.
+  not run; its outputs are the earlier ones. Each element of an ArrayNode is cached on its own:
+  the mapped task's cache version and the element's inputs (its items and the bound inputs).
+It prints JSON: each pod's (or cache hit's) node, task, index (array elements), seconds, start and
+end (seconds since the execution began) and log file, and the workflow's outputs.
 `local` runs the same workflow in-process (flytekit's local execution) and prints its outputs in
 the same JSON form, so the two can be compared. `inspect` prints what the package holds: each
-task's image, args, resources and accelerator, each launch plan's defaults and required inputs.
+task's image, args, resources and accelerator, each launch plan's defaults and required inputs,
+each workflow's tasks (sub-workflows included) and ArrayNodes.
 """
 
 import argparse
+import contextlib
 import glob
 import hashlib
 import json
-import os
+import math
 import re
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
-from flyteidl.core import literals_pb2
+from flyteidl.core import interface_pb2, literals_pb2
+from flyteidl.core import workflow_pb2 as core_workflow_pb2
 from flytekit.models import literals as lit
 from flytekit.models.admin.workflow import WorkflowSpec
 from flytekit.models.types import SimpleType
@@ -53,6 +67,11 @@ from flytekit.models.task import TaskSpec
 
 # Workflow inputs are bound as promises of this node (flytekit writes "", Flyte's compiler "start-node").
 START_NODES = ("", "start-node")
+# What flytepropeller's array handler (pkg/controller/nodes/array/execution_context.go) puts in each
+# element's pod: the name of the variable holding the index, and that variable. flytekit's
+# pyflyte-map-execute adds BATCH_JOB_ARRAY_INDEX_OFFSET when set; the ArrayNode handler sets none.
+ARRAY_INDEX_VAR_NAME = "BATCH_JOB_ARRAY_INDEX_VAR_NAME"
+FLYTE_K8S_ARRAY_INDEX = "FLYTE_K8S_ARRAY_INDEX"
 
 
 class PodError(Exception):
@@ -72,6 +91,8 @@ class Package:
             tar.extractall(into, filter="data")
         self.tasks: dict[str, TaskSpec] = {}
         self.workflows: dict = {}
+        # flytekit's ArrayNode model drops bound_inputs and which of the oneofs is set: kept as protobuf.
+        self.array_nodes: dict[tuple[str, str], core_workflow_pb2.ArrayNode] = {}
         self.launch_plans: dict[str, LaunchPlan] = {}
         for path in sorted(into.glob("*.pb")):
             data = path.read_bytes()
@@ -80,7 +101,12 @@ class Package:
                 spec = TaskSpec.from_flyte_idl(_parse(task_pb2.TaskSpec, data))
                 self.tasks[spec.template.id.name] = spec
             elif kind == "2":
-                spec = WorkflowSpec.from_flyte_idl(_parse(workflow_pb2.WorkflowSpec, data))
+                raw = _parse(workflow_pb2.WorkflowSpec, data)
+                for template in [raw.template, *raw.sub_workflows]:
+                    for node in template.nodes:
+                        if node.HasField("array_node"):
+                            self.array_nodes[(template.id.name, node.id)] = node.array_node
+                spec = WorkflowSpec.from_flyte_idl(raw)
                 self.workflows[spec.template.id.name] = spec.template
                 for sub in spec.sub_workflows:
                     self.workflows.setdefault(sub.id.name, sub)
@@ -161,6 +187,8 @@ class Execution:
         self.name = name
         self.root = store / name
         self.tasks: list[dict] = []
+        self.started = time.monotonic()
+        self.lock = threading.Lock()  # the pods of an ArrayNode report from threads
         # flytectl register files uploads the code next to the entities; the tasks point at it.
         self.code = store / "code" / package.code.name
         self.code.parent.mkdir(parents=True, exist_ok=True)
@@ -199,8 +227,11 @@ class Execution:
                 elif node.workflow_node is not None and node.workflow_node.sub_workflow_ref is not None:
                     sub = self.package.workflows[node.workflow_node.sub_workflow_ref.name]
                     outputs[node.id] = self.run_workflow(sub, node_inputs, node_path)
+                elif (workflow.id.name, node.id) in self.package.array_nodes:
+                    array_node = self.package.array_nodes[(workflow.id.name, node.id)]
+                    outputs[node.id] = self.run_array_node(array_node, node_inputs, node_path)
                 else:
-                    raise PodError(f"node {node_path}: only task and sub-workflow nodes are emulated")
+                    raise PodError(f"node {node_path}: only task, sub-workflow and array nodes are emulated")
         return {b.var: self.resolve(b.binding, inputs, outputs) for b in workflow.outputs}
 
     @staticmethod
@@ -236,44 +267,130 @@ class Execution:
 
     def run_task(self, task: TaskSpec, inputs: dict[str, lit.Literal], node_path: str) -> dict[str, lit.Literal]:
         template = task.template
-        cached = None
-        if template.metadata.discoverable:
-            cached = self.store / "catalog" / catalog_key(template, inputs) / "outputs.pb"
-            if cached.exists():
-                outputs = read_literal_map(cached)
-                self.tasks.append(
-                    {"node": node_path, "task": template.id.name, "cached": True, "seconds": 0, "log": None, "exit": 0,
-                     "outputs": {name: plain(value) for name, value in outputs.items()}}
-                )
-                return outputs
-        outputs = self.run_pod(task, inputs, node_path)
+        node_dir = self.root / node_path
+        input_file = write_literal_map(node_dir / "inputs" / "inputs.pb", inputs)
+        record = {"node": node_path, "task": template.id.name}
+        cached = self.catalog_entry(template, template.interface.to_flyte_idl(), inputs)
+        if cached is not None and cached.exists():
+            self.report(record, read_literal_map(cached))
+            return read_literal_map(cached)
+        folders = PodFolders(node_dir / "outputs", self.root / "raw" / node_path, node_dir / "checkpoint", node_dir / "pod.log")
+        outputs = self.run_pod(template, record, input_file, folders, {})
         if cached is not None:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            cached.write_bytes(lit.LiteralMap(outputs).to_flyte_idl().SerializeToString())
+            write_literal_map(cached, outputs)
         return outputs
 
-    def run_pod(self, task: TaskSpec, inputs: dict[str, lit.Literal], node_path: str) -> dict[str, lit.Literal]:
-        template = task.template
+    def run_array_node(self, array_node, inputs: dict[str, lit.Literal], node_path: str) -> dict[str, lit.Literal]:
+        """As flytepropeller's array handler: the mapped inputs' length is the number of elements;
+        each element's task runs in a pod of its own unless the catalog has it."""
+        sub_node = array_node.node
+        if not sub_node.HasField("task_node"):
+            raise PodError(f"node {node_path}: only ArrayNodes over a task are emulated")
+        template = self.package.tasks[sub_node.task_node.reference_id.name].template
+        bound = set(array_node.bound_inputs)
+        lengths = {name: len(value.collection.literals) for name, value in inputs.items() if name not in bound and value.collection is not None}
+        if len(set(lengths.values())) > 1:
+            raise PodError(f"node {node_path}: input arrays have different lengths: {lengths}")
+        if lengths:
+            size = next(iter(lengths.values()))
+        elif bound and bound == set(inputs):
+            size = 1
+        else:
+            raise PodError(f"node {node_path}: no input array provided")
+        parallelism = array_node.parallelism if array_node.WhichOneof("parallelism_option") else 0
+        parallelism = parallelism or size  # unset or 0: every element at once
+        criterion = array_node.WhichOneof("success_criteria")
+        if criterion == "min_successes":
+            min_successes = array_node.min_successes
+        elif criterion == "min_success_ratio":
+            min_successes = math.ceil(array_node.min_success_ratio * size)
+        else:
+            min_successes = size
+
+        node_dir = self.root / node_path
+        # Every element's pod reads the node's inputs, whole lists and all; the index picks its item.
+        input_file = write_literal_map(node_dir / "inputs" / "inputs.pb", inputs)
+        # The catalog keys an element with the task's interface as the array handler reads it:
+        # each list output becomes one item (arrayTaskReader).
+        element_interface = template.interface.to_flyte_idl()
+        for variable in element_interface.outputs.variables.values():
+            if variable.type.HasField("collection_type"):
+                variable.type.CopyFrom(variable.type.collection_type)
+        failures: list[PodError] = []
+
+        def element(index: int) -> dict[str, lit.Literal] | None:
+            if size - len(failures) < min_successes:
+                return None  # the node has failed already: propeller starts no more elements
+            item_inputs = {
+                name: value if name in bound or value.collection is None else value.collection.literals[index]
+                for name, value in inputs.items()
+            }
+            record = {"node": f"{node_path}/n{index}", "task": template.id.name, "index": index}
+            cached = self.catalog_entry(template, element_interface, item_inputs)
+            if cached is not None and cached.exists():
+                self.report(record, read_literal_map(cached))
+                return read_literal_map(cached)
+            attempt = f"{index}/0"  # <node outputs>/<index>/<attempt>, as constructOutputReferences names it
+            folders = PodFolders(
+                node_dir / "outputs" / attempt,
+                self.root / "raw" / node_path / attempt,
+                node_dir / "checkpoint" / attempt,
+                node_dir / "logs" / f"{index}.log",
+            )
+            env = {ARRAY_INDEX_VAR_NAME: FLYTE_K8S_ARRAY_INDEX, FLYTE_K8S_ARRAY_INDEX: str(index)}
+            try:
+                outputs = self.run_pod(template, record, input_file, folders, env)
+            except PodError as error:
+                failures.append(error)
+                return None
+            if cached is not None:
+                write_literal_map(cached, outputs)
+            return outputs
+
+        reported = len(self.tasks)
+        with ThreadPoolExecutor(max_workers=parallelism) as pool:
+            results = list(pool.map(element, range(size)))
+        self.tasks[reported:] = sorted(self.tasks[reported:], key=lambda record: record["index"])
+        if size - len(failures) < min_successes:
+            raise PodError(f"node {node_path}: {len(failures)} of {size} elements failed, {min_successes} must succeed; first:\n{failures[0]}")
+        # The gathered lists, in index order; an element that failed (when allowed to) is none.
+        none = lit.Literal(scalar=lit.Scalar(none_type=lit.Void()))
+        gathered = {
+            name: lit.Literal(collection=lit.LiteralCollection([none if result is None else result[name] for result in results]))
+            for name in template.interface.outputs
+        }
+        write_literal_map(node_dir / "outputs" / "outputs.pb", gathered)
+        return gathered
+
+    def catalog_entry(self, template, interface, inputs: dict[str, lit.Literal]) -> Path | None:
+        """Where the catalog keeps a cacheable task's outputs for these inputs; None if not cacheable."""
+        if not template.metadata.discoverable:
+            return None
+        return self.store / "catalog" / catalog_key(template, interface, inputs) / "outputs.pb"
+
+    def report(self, record: dict, outputs: dict[str, lit.Literal] | None = None, **facts) -> None:
+        """A pod's record (or a cache hit's, when no facts say otherwise) in the execution's list."""
+        now = round(time.monotonic() - self.started, 2)
+        entry = {**record, "cached": True, "seconds": 0, "start": now, "end": now, "log": None, "exit": 0, **facts}
+        if outputs is not None:
+            entry["outputs"] = {name: plain(value) for name, value in outputs.items()}
+        with self.lock:
+            self.tasks.append(entry)
+
+    def run_pod(self, template, record: dict, input_file: Path, folders: "PodFolders", extra_env: dict[str, str]) -> dict[str, lit.Literal]:
         container = template.container
         if container is None:
             raise PodError(f"task {template.id.name} has no container: only container tasks are emulated")
-        node_dir = self.root / node_path
-        input_dir = node_dir / "inputs"
-        output_dir = node_dir / "outputs"
-        raw_dir = self.root / "raw" / node_path
-        checkpoint_dir = node_dir / "checkpoint"
-        for folder in (input_dir, output_dir, raw_dir, checkpoint_dir):
+        for folder in (folders.outputs, folders.raw, folders.checkpoint):
             folder.mkdir(parents=True, exist_ok=True)
-        for folder in (output_dir, raw_dir, checkpoint_dir):
             folder.chmod(0o777)  # the pod's user writes here, as a pod's role writes to the bucket
-        input_file = input_dir / "inputs.pb"
-        input_file.write_bytes(lit.LiteralMap(inputs).to_flyte_idl().SerializeToString())
+        folders.log.parent.mkdir(parents=True, exist_ok=True)
         values = {
             "input": str(input_file),
-            "inputprefix": str(input_dir),
-            "outputprefix": str(output_dir),
-            "rawoutputdataprefix": str(raw_dir),
-            "checkpointoutputprefix": str(checkpoint_dir),
+            "inputprefix": str(input_file.parent),
+            "outputprefix": str(folders.outputs),
+            "rawoutputdataprefix": str(folders.raw),
+            "checkpointoutputprefix": str(folders.checkpoint),
             "prevcheckpointprefix": '""',
             "remote_package_path": str(self.code),
         }
@@ -293,10 +410,11 @@ class Execution:
             "FLYTE_INTERNAL_EXECUTION_ID": self.name,
             "FLYTE_INTERNAL_EXECUTION_PROJECT": template.id.project or "project",
             "FLYTE_INTERNAL_EXECUTION_DOMAIN": template.id.domain or "development",
-            "FLYTE_INTERNAL_EXECUTION_WORKFLOW": node_path,
+            "FLYTE_INTERNAL_EXECUTION_WORKFLOW": record["node"],
             "FLYTE_INTERNAL_TASK_NAME": template.id.name,
             "FLYTE_INTERNAL_TASK_VERSION": template.id.version or "package",
             "FLYTE_ATTEMPT_NUMBER": "0",
+            **extra_env,
             **{pair.key: pair.value for pair in container.env},
         }
         docker = ["docker", "run", "--rm", "--network", "none", "--volume", f"{self.store}:{self.store}"]
@@ -306,29 +424,48 @@ class Execution:
         if command:
             docker += ["--entrypoint", command[0]]
         docker += [container.image, *command[1:], *args]
-        log = node_dir / "pod.log"
         started = time.monotonic()
-        with log.open("wb") as out:
+        with folders.log.open("wb") as out:
             result = subprocess.run(docker, stdout=out, stderr=subprocess.STDOUT, check=False)
-        seconds = time.monotonic() - started
-        self.tasks.append(
-            {"node": node_path, "task": template.id.name, "cached": False, "seconds": round(seconds, 2), "log": str(log), "exit": result.returncode}
-        )
-        errors = glob.glob(str(output_dir / "error*.pb"))
+        ended = time.monotonic()
+        facts = {
+            "cached": False,
+            "seconds": round(ended - started, 2),
+            "start": round(started - self.started, 2),
+            "end": round(ended - self.started, 2),
+            "log": str(folders.log),
+            "exit": result.returncode,
+        }
+        errors = glob.glob(str(folders.outputs / "error*.pb"))
+        outputs_file = folders.outputs / "outputs.pb"
         if result.returncode != 0 or errors:
-            tail = "\n".join(log.read_text(errors="replace").splitlines()[-15:])
-            raise PodError(f"task {template.id.name} (node {node_path}) failed, exit {result.returncode}:\n{tail}")
-        outputs_file = output_dir / "outputs.pb"
+            self.report(record, **facts)
+            tail = "\n".join(folders.log.read_text(errors="replace").splitlines()[-15:])
+            raise PodError(f"task {template.id.name} (node {record['node']}) failed, exit {result.returncode}:\n{tail}")
         if not outputs_file.exists():
+            self.report(record, **facts)
             if template.interface.outputs:
-                raise PodError(f"task {template.id.name} wrote no outputs.pb")
+                raise PodError(f"task {template.id.name} (node {record['node']}) wrote no outputs.pb")
             return {}
         outputs = read_literal_map(outputs_file)
-        self.tasks[-1]["outputs"] = {name: plain(value) for name, value in outputs.items()}
+        self.report(record, outputs, **facts)
         return outputs
 
 
-def catalog_key(template, inputs: dict[str, lit.Literal]) -> str:
+class PodFolders:
+    """Where a pod writes: its outputs.pb (the output prefix), its raw data, its checkpoint; and its log."""
+
+    def __init__(self, outputs: Path, raw: Path, checkpoint: Path, log: Path):
+        self.outputs, self.raw, self.checkpoint, self.log = outputs, raw, checkpoint, log
+
+
+def write_literal_map(path: Path, literals: dict[str, lit.Literal]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(lit.LiteralMap(literals).to_flyte_idl().SerializeToString())
+    return path
+
+
+def catalog_key(template, interface: interface_pb2.TypedInterface, inputs: dict[str, lit.Literal]) -> str:
     """The task's identity, cache version and interface, and its inputs with every literal that
     carries a hash reduced to that hash (as datacatalog keys an artifact)."""
 
@@ -343,7 +480,7 @@ def catalog_key(template, inputs: dict[str, lit.Literal]) -> str:
 
     digest = hashlib.sha256()
     digest.update(f"{template.id.name}\0{template.metadata.discovery_version}\0".encode())
-    digest.update(template.interface.to_flyte_idl().SerializeToString(deterministic=True))
+    digest.update(interface.SerializeToString(deterministic=True))
     reduced = lit.LiteralMap({name: hashed(value) for name, value in inputs.items()})
     digest.update(reduced.to_flyte_idl().SerializeToString(deterministic=True))
     return digest.hexdigest()
@@ -405,7 +542,38 @@ def describe(package: Package) -> dict:
             "defaults": {key: plain(p.default) for key, p in parameters.items() if p.default is not None},
             "required": sorted(key for key, p in parameters.items() if p.default is None),
         }
-    return {"tasks": tasks, "launch_plans": launch_plans, "code": package.code.name}
+    workflows = {name: workflow_tasks(package, name) for name in package.workflows}
+    return {"tasks": tasks, "launch_plans": launch_plans, "workflows": workflows, "code": package.code.name}
+
+
+def workflow_tasks(package: Package, name: str) -> dict:
+    """The tasks a workflow's nodes run, sub-workflows included (an ArrayNode's task once), and its
+    ArrayNodes: the task each maps, its parallelism, success criterion and bound inputs."""
+    tasks: list[str] = []
+    array_nodes: list[dict] = []
+    for node in package.workflows[name].nodes:
+        if node.task_node is not None:
+            tasks.append(node.task_node.reference_id.name)
+        elif node.workflow_node is not None and node.workflow_node.sub_workflow_ref is not None:
+            sub = workflow_tasks(package, node.workflow_node.sub_workflow_ref.name)
+            tasks += sub["tasks"]
+            array_nodes += sub["array_nodes"]
+        elif (name, node.id) in package.array_nodes:
+            array_node = package.array_nodes[(name, node.id)]
+            task = array_node.node.task_node.reference_id.name
+            tasks.append(task)
+            criterion = array_node.WhichOneof("success_criteria")
+            array_nodes.append(
+                {
+                    "workflow": name,
+                    "node": node.id,
+                    "task": task,
+                    "parallelism": array_node.parallelism if array_node.WhichOneof("parallelism_option") else None,
+                    criterion or "min_success_ratio": getattr(array_node, criterion) if criterion else None,
+                    "bound_inputs": sorted(array_node.bound_inputs),
+                }
+            )
+    return {"tasks": tasks, "array_nodes": array_nodes}
 
 
 # --- Local execution, for comparison -----------------------------------------------------------
@@ -424,7 +592,8 @@ def run_locally(source: Path, workflow_name: str, given: dict[str, str]) -> dict
     kwargs = {}
     for name, value in given.items():
         kwargs[name] = value if types[name] not in (int, float, bool) else json.loads(value)
-    result = workflow(**kwargs)
+    with contextlib.redirect_stdout(sys.stderr):  # what the tasks print is not the JSON answer
+        result = workflow(**kwargs)
     names = list(workflow.python_interface.outputs)
     values = [result] if len(names) == 1 else list(result)
     ctx = FlyteContextManager.current_context()

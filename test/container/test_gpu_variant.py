@@ -1,7 +1,8 @@
 """The GPU variant (--gpu) as far as this machine can take it. Its image starts FROM an NVIDIA CUDA
 base that cannot be pulled here (no Docker Hub, no GPU), so it is not built: what is proven is that
 its Dockerfile lints clean, prepares the same code folder for the same user as the CPU image, and
-that its package asks Flyte for the GPU (train_model: gpu=1 requested and limited, a T4).
+that its package asks Flyte for the GPU where training happens: the candidate search's ArrayNode task,
+so each fit pod asks for gpu=1 (requested and limited) on a T4, and no other task of full does.
 """
 
 from __future__ import annotations
@@ -35,11 +36,13 @@ def test_the_cuda_dockerfile_lints_clean_and_prepares_the_code_dir(gpu_project: 
 
 
 def test_the_package_asks_for_one_t4_for_training_only(gpu_project: Project, gpu_package: dict) -> None:
-    gpu_tasks = {name: task for name, task in gpu_package["tasks"].items() if "gpu" in task["requests"] or "gpu" in task["limits"]}
-    assert list(gpu_tasks) == ["tasks.train_model.train_model_task"]
-    train = gpu_tasks["tasks.train_model.train_model_task"]
-    assert train["requests"]["gpu"] == "1" and train["limits"]["gpu"] == "1"
-    assert train["accelerator"] == "nvidia-tesla-t4"
+    full = gpu_package["workflows"]["workflows.full.full"]
+    [search] = full["array_nodes"]
+    gpu_tasks = [name for name in full["tasks"] if "gpu" in gpu_package["tasks"][name]["requests"] or "gpu" in gpu_package["tasks"][name]["limits"]]
+    assert gpu_tasks == [search["task"]], "only the fits, one pod per candidate setting, ask for a GPU"
+    fit = gpu_package["tasks"][search["task"]]
+    assert fit["requests"]["gpu"] == "1" and fit["limits"]["gpu"] == "1"
+    assert fit["accelerator"] == "nvidia-tesla-t4"
     code_dir = gpu_project.variable("CODE_DIR")
     for task in gpu_package["tasks"].values():
         assert task["args"][task["args"].index("--dest-dir") + 1] == code_dir

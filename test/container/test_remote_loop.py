@@ -3,29 +3,41 @@
 packaged by `make package`, and every task of `full` runs from that package inside the pushed image,
 one container per task, the way flytepropeller runs a pod (flyte_pod.py: args from the serialised
 task, templates filled, inputs as literal maps, outputs fed along the workflow's bindings, no
-network, the image's own user). Then a code-only change: no build, a new version, and the pod runs
-the new code. FlyteAdmin itself (register, launch) is not here; the README says so.
+network, the image's own user); the candidate search, an ArrayNode, as one pod per setting, each
+cached on its own. Then a code-only change: no build, a new version, and the pod runs the new code;
+a candidate added: one more pod; and tables of each problem type the sample is not. FlyteAdmin
+itself (register, launch) is not here; the README says so.
 
 One image per variant is built (cold: dependencies from PyPI) and shared by the tests of the module.
+Tests of the pipeline rather than of the image (the added candidate, the other tables) run on one
+variant: the images differ only in how the same locked dependencies were installed.
 """
 
 from __future__ import annotations
 
+import filecmp
 import json
 import re
+import shutil
 import time
 import urllib.request
 import uuid
+from collections import Counter
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from engine import docker
-from generated import SAMPLE, Project, insert_into_function
+from generated import PACKAGE, SAMPLE, Project, insert_into_function, insert_into_list
 
 VARIANTS = {"pipenv": (), "uv": ("--dependency-manager", "uv")}
+ONE_VARIANT = "pipenv"
 FULL = "workflows.full.full"
+SAMPLE_PROBLEM = "binary"
+# A row a user adds to the classifiers of src/candidates.py: one more setting to fit.
+NEW_CANDIDATE = 'Candidate("extra_trees", "sklearn.ensemble.ExtraTreesClassifier", {"n_estimators": [50], "random_state": [0]})'
 # What a pod may read a launch plan default from: a blob store or the web, never a local path.
 REMOTE_URI = re.compile(r"^(s3|gs|abfs|abfss|https?)://")
 
@@ -97,6 +109,27 @@ def values(outputs: dict) -> dict:
     for name, value in outputs.items():
         add(name, value)
     return flat
+
+
+# Not compared between two runs: how long a fit took, and the predictions file's content hash (the
+# pod's and the local BLAS round the last bit of a probability apart; the metrics agree to 1e-9).
+UNCOMPARED = re.compile(r"(^|\.)(seconds|fit_seconds|fingerprint)$")
+
+
+def comparable(outputs: dict) -> tuple[dict, dict]:
+    """The values two runs on the same data must share: the numbers (compared to 1e-9), and the
+    rest (model names, parameters as text, the problem type; compared exactly)."""
+    kept = {name: value for name, value in values(outputs).items() if not UNCOMPARED.search(name)}
+    numbers = {name: value for name, value in kept.items() if isinstance(value, (int, float)) and not isinstance(value, bool)}
+    return numbers, {name: value for name, value in kept.items() if name not in numbers}
+
+
+def assert_same_results(outputs: dict, others: dict) -> None:
+    numbers, rest = comparable(outputs)
+    other_numbers, other_rest = comparable(others)
+    assert rest == other_rest
+    assert numbers.keys() == other_numbers.keys()
+    assert numbers == pytest.approx(other_numbers, rel=1e-9)
 
 
 def uris(tree) -> list[str]:
@@ -172,23 +205,69 @@ def test_no_launch_plan_defaults_to_a_project_file(package: dict) -> None:
     assert {name: paths for name, paths in local.items() if paths} == {}
 
 
+def mapped_tasks(package: dict) -> set[str]:
+    return {array_node["task"] for array_node in package["workflows"][FULL]["array_nodes"]}
+
+
+def check_report(run: dict) -> None:
+    """The report and model card: files a pod wrote, as the image's user, into the blob store."""
+    files = [Path(run["outputs"][name]["uri"]) for name in ("report", "model_card")]
+    for file in files:
+        assert file.stat().st_size > 0, file
+        assert file.stat().st_uid == 10001, file
+    writers = [task["task"] for task in run["tasks"] if str(files[0]) in uris(task.get("outputs", {}))]
+    assert writers and not writers[0].endswith("-arraynode"), f"no pod wrote {files[0]}"
+
+
+def metrics_of(run: dict) -> dict:
+    return json.loads(Path(run["outputs"]["metrics"]["uri"]).read_text())
+
+
 def test_every_task_of_full_runs_in_its_image_and_matches_a_local_run(variant: Variant, package: dict, first_run: dict) -> None:
-    ran = [task["task"] for task in first_run["tasks"]]
-    assert sorted(ran) == sorted(package["tasks"]), "each task of full ran once, in its own container"
-    assert all(task["exit"] == 0 for task in first_run["tasks"])
-    # The last task's report: a file the pod wrote, as the image's user, into the blob store.
-    last = first_run["tasks"][-1]
-    reports = [Path(uri) for uri in uris(last["outputs"])]
-    assert reports, f"{last['task']} returned no file"
-    for report in reports:
-        assert report.stat().st_size > 0
-        assert report.stat().st_uid == 10001
-    # Same data, same locked dependencies: the same metrics as a local run.
+    ran = Counter(task["task"] for task in first_run["tasks"])
+    expected = package["workflows"][FULL]["tasks"]
+    assert sorted(ran) == sorted(expected), "every task of full ran, in containers of its own"
+    assert {name: ran[name] for name in expected if name not in mapped_tasks(package)} == dict.fromkeys(
+        set(expected) - mapped_tasks(package), 1
+    ), "each task not mapped ran once"
+    assert all(task["exit"] == 0 and not task["cached"] for task in first_run["tasks"])
+    check_report(first_run)
+    # Same data, same locked dependencies: the same model, parameters and metrics as a local run.
     local = variant.project.local(raw_data=SAMPLE)
-    pod_values, local_values = values(first_run["outputs"]), values(local["outputs"])
-    assert [name for name in pod_values if name.startswith("metrics.")], f"no metrics among {pod_values}"
-    assert pod_values.keys() == local_values.keys()
-    assert pod_values == pytest.approx(local_values, rel=1e-9)
+    numbers, rest = comparable(first_run["outputs"])
+    assert [name for name in numbers if name.startswith("metrics.metrics.")], f"no metrics among {numbers}"
+    assert rest["metrics.model"] and rest["metrics.problem_type"] == SAMPLE_PROBLEM
+    assert_same_results(first_run["outputs"], local["outputs"])
+
+
+def test_the_search_runs_one_pod_per_candidate_setting_from_the_packaged_arraynode(
+    variant: Variant, package: dict, first_run: dict
+) -> None:
+    # The package holds the search as an ArrayNode over fit_candidate_task, train and test bound
+    # (the partial's), at most CONCURRENCY pods at once.
+    table = variant.project.candidate_table()
+    [array_node] = package["workflows"][FULL]["array_nodes"]
+    assert array_node["task"].startswith("tasks.train_model.map_fit_candidate_task_")
+    assert array_node["bound_inputs"] == ["test", "train"]
+    assert array_node["parallelism"] == table["concurrency"]
+    assert array_node["min_success_ratio"] == 1.0
+    # One pod per setting of the default table for the sample's problem type, each told its index,
+    # each fitting the setting at that index of candidate_settings_task's list.
+    settings = table["settings"][SAMPLE_PROBLEM]
+    assert len(settings) == 7, "the default classifiers: 3 logistic regressions, 2 boosted, 2 forests"
+    listed = next(task for task in first_run["tasks"] if task["task"].endswith(".candidate_settings_task"))["outputs"]["o0"]
+    assert [(s["model"], json.loads(s["params"])) for s in listed] == [(s["model"], s["params"]) for s in settings]
+    fits = [task for task in first_run["tasks"] if task["task"] == array_node["task"]]
+    assert [fit["index"] for fit in fits] == list(range(len(settings)))
+    for fit in fits:
+        fitted = fit["outputs"]["o0"]
+        assert (fitted["model"], json.loads(fitted["params"])) == (settings[fit["index"]]["model"], settings[fit["index"]]["params"])
+    assert len({fit["log"] for fit in fits}) == len(settings)
+    # Up to the node's parallelism at once, and more than one.
+    overlap = max(sum(other["start"] <= fit["start"] < other["end"] for other in fits) for fit in fits)
+    assert 1 < overlap <= table["concurrency"]
+    # select_model_task received the gathered list: every setting is on the leaderboard.
+    assert len(metrics_of(first_run)["candidates"]) == len(settings)
 
 
 def test_a_code_only_change_builds_nothing_and_reaches_the_pod(variant: Variant, package: dict, first_run: dict) -> None:
@@ -224,8 +303,106 @@ def test_a_code_only_change_builds_nothing_and_reaches_the_pod(variant: Variant,
         assert marker not in Path(last["log"]).read_text()
         # Nothing else changed, so nothing else ran: the earlier outputs were served from the cache.
         assert [task["task"] for task in run["tasks"] if not task["cached"]] == [last["task"]]
-        assert values(run["outputs"]) == pytest.approx(values(first_run["outputs"]), rel=1e-9)
+        assert_same_results(run["outputs"], first_run["outputs"])
         # The pod ran in the image built before the change: the same id, made at the same time.
         assert docker("image", "inspect", "--format", "{{.Id}} {{.Created}}", variant.image).stdout.strip() == before["image"]
     finally:
         source.write_text(original)
+
+
+def test_a_candidate_added_runs_one_fit_pod_the_others_come_from_the_cache(variant: Variant, package: dict, first_run: dict) -> None:
+    if variant.name != ONE_VARIANT:
+        pytest.skip(f"a test of the pipeline, run on the {ONE_VARIANT} variant")
+    project = variant.project
+    source = project.path / "src" / "candidates.py"
+    original = source.read_text()
+    insert_into_list(source, "CLASSIFIERS", NEW_CANDIDATE)
+    try:
+        settings = project.candidate_table()["settings"][SAMPLE_PROBLEM]
+        assert settings[-1]["model"] == "extra_trees"
+        project.make("package", REGISTRY=variant.registry)
+        # A second execution beside the first: each setting already fitted is served from the cache
+        # by its own inputs; only the new one runs.
+        run = project.pods(Path(first_run["store"]), execution="candidate-added", raw_data=SAMPLE)
+        [task] = mapped_tasks(package)
+        fits = [fit for fit in run["tasks"] if fit["task"] == task]
+        assert [fit["index"] for fit in fits] == list(range(len(settings)))
+        ran = [fit for fit in fits if not fit["cached"]]
+        assert [fit["index"] for fit in ran] == [len(settings) - 1], "one fit pod, for the new setting"
+        assert ran[0]["outputs"]["o0"]["model"] == "extra_trees"
+        cached = {fit["index"]: fit["outputs"] for fit in fits if fit["cached"]}
+        first = {fit["index"]: fit["outputs"] for fit in first_run["tasks"] if fit["task"] == task}
+        assert cached == first, "the others are the first execution's outputs"
+        assert len(metrics_of(run)["candidates"]) == len(settings)
+    finally:
+        source.write_text(original)
+
+
+def test_full_runs_as_pods_on_a_table_of_each_problem_type(
+    variant: Variant, package: dict, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """churn.csv (binary, text labels, gaps, an id and a date), wine.parquet (multiclass),
+    diabetes.csv (regression): each declared by `flyte-pipeline new --data FILE --target COL`,
+    packaged, and run as pods, the three executions at once."""
+    if variant.name != ONE_VARIANT:
+        pytest.skip(f"a test of the pipeline, run on the {ONE_VARIANT} variant")
+    project = variant.project
+    tables = project.write_tables(tmp_path_factory.mktemp("tables"))
+    source = project.path / "src"
+    original = tmp_path_factory.mktemp("src") / "src"
+    shutil.copytree(source, original, ignore=shutil.ignore_patterns("__pycache__"))
+    copied: list[Path] = []
+    packages: dict[str, Path] = {}
+    try:
+        for name, table in tables.items():
+            # The generator declares the table (its problem type, positive class and columns left
+            # out inferred from the file, the tasks' memory from its size) and copies it into
+            # data/01_raw/. Generated with the same answers, it builds the same image, so its code
+            # is packaged by the shared project (installed, its image built) with the file.
+            new = Project.generate(tmp_path_factory.mktemp(f"new-{name}"), "--data", table["path"], "--target", table["target"], "--skip-install")
+            assert same_image_inputs(new.path, project.path)
+            raw = Path("data/01_raw") / Path(table["path"]).name
+            shutil.copyfile(new.path / raw, project.path / raw)
+            copied.append(project.path / raw)
+            shutil.rmtree(source)
+            shutil.copytree(new.path / "src", source)
+            project.make("package", REGISTRY=variant.registry)
+            packages[name] = project.path / "dist" / f"{name}.tgz"
+            shutil.move(project.path / PACKAGE, packages[name])
+            table["raw"] = str(raw)
+        store = tmp_path_factory.mktemp("store-tables")
+
+        def execute(name: str) -> dict:
+            return project.pods(store, execution=name, package=str(packages[name]), raw_data=tables[name]["raw"])
+
+        with ThreadPoolExecutor(len(tables)) as pool:
+            runs = dict(zip(tables, pool.map(execute, tables)))
+    finally:
+        shutil.rmtree(source)
+        shutil.copytree(original, source)
+        for path in [*copied, *packages.values()]:
+            path.unlink(missing_ok=True)
+
+    table_of_settings = project.candidate_table()["settings"]
+    [task] = mapped_tasks(package)
+    for name, run in runs.items():
+        metrics = metrics_of(run)
+        assert metrics["problem_type"] == tables[name]["problem_type"], name
+        assert metrics["target"] == tables[name]["target"], name
+        check_report(run)
+        fits = [fit for fit in run["tasks"] if fit["task"] == task]
+        assert len(fits) == len(table_of_settings[metrics["problem_type"]]) and not any(fit["cached"] for fit in fits), name
+        # The model beats the dummy baseline on the metric that chose it.
+        metric = metrics["selection_metric"]
+        model, baseline = metrics["metrics"][metric], metrics["baseline"][metric]
+        assert (model < baseline) if metrics["lower_is_better"] else (model > baseline), f"{name}: {metric} {model} vs {baseline}"
+        assert all(gate["passed"] for gate in metrics["gates"]), name
+    assert "customer_id" in metrics_of(runs["churn"])["data"]["leave_out"]
+
+
+def same_image_inputs(one: Path, other: Path) -> bool:
+    """Whether two projects' images are made of the same files: the Dockerfile and the dependency
+    declarations (the lock file is the installed project's; the other was generated without
+    installing)."""
+    names = ["Dockerfile", "Pipfile", "pyproject.toml"]
+    return all(filecmp.cmp(one / name, other / name, shallow=False) for name in names if (other / name).exists())
