@@ -15,23 +15,70 @@ import { DEFAULT_LIFECYCLE, type LifecycleSettings } from '../generators/lib/fla
 import { awsDnsSuffix } from '../generators/lib/validators.js';
 import type { ResourceReport } from './outcome.js';
 
-/** How long one ECR request may wait for an answer, unless FLYTE_PIPELINE_TIMEOUT says otherwise; a connection gets less. */
-export const ECR_TIMEOUT_MS = 30_000;
+/**
+ * How long one attempt at an ECR request may wait for an answer, unless FLYTE_PIPELINE_TIMEOUT
+ * says otherwise; a connection gets less. With ECR_ATTEMPTS, an endpoint that accepts connections
+ * and never answers is given up on within 60 s (ECR answers in well under a second).
+ */
+export const ECR_TIMEOUT_MS = 20_000;
+export const ECR_ATTEMPTS = 2;
 const CONNECT_TIMEOUT_MS = 10_000;
 
-/** The ECR API endpoint the SDK talks to: AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL, else the region's, in its partition. */
-export function ecrEndpoint(region: string, env: Record<string, string | undefined> = process.env): string {
-  return env.AWS_ENDPOINT_URL_ECR ?? env.AWS_ENDPOINT_URL ?? `https://api.ecr.${region}.${awsDnsSuffix(region)}`;
+type Env = Record<string, string | undefined>;
+
+/** The variable that points ECR elsewhere, when one does: AWS_ENDPOINT_URL_ECR, else AWS_ENDPOINT_URL (both read by the AWS SDK). */
+export function endpointVariable(env: Env = process.env): 'AWS_ENDPOINT_URL_ECR' | 'AWS_ENDPOINT_URL' | undefined {
+  return env.AWS_ENDPOINT_URL_ECR ? 'AWS_ENDPOINT_URL_ECR' : env.AWS_ENDPOINT_URL ? 'AWS_ENDPOINT_URL' : undefined;
+}
+
+/** The ECR API endpoint of `region`, in its partition. */
+export function regionalEcrEndpoint(region: string): string {
+  return `https://api.ecr.${region}.${awsDnsSuffix(region)}`;
+}
+
+/** The ECR API endpoint the SDK talks to: AWS_ENDPOINT_URL_ECR / AWS_ENDPOINT_URL, else the region's. */
+export function ecrEndpoint(region: string, env: Env = process.env): string {
+  const variable = endpointVariable(env);
+  return variable ? (env[variable] as string) : regionalEcrEndpoint(region);
+}
+
+/** `http://127.0.0.1:4566 (AWS_ENDPOINT_URL_ECR)` or `https://api.ecr.eu-west-1.amazonaws.com (region eu-west-1)`: where ECR is, and why there. */
+export function describeEcrEndpoint(region: string, env: Env = process.env): string {
+  return `${ecrEndpoint(region, env)} (${endpointVariable(env) ?? `region ${region}`})`;
+}
+
+/** What to check when ECR cannot be reached or answers as something else: the variable that points it there, or the region. */
+export function ecrEndpointFix(region: string, env: Env = process.env): string {
+  const variable = endpointVariable(env);
+  if (variable === 'AWS_ENDPOINT_URL_ECR') return `check AWS_ENDPOINT_URL_ECR=${env.AWS_ENDPOINT_URL_ECR}: it must be an ECR API endpoint reachable from here; unset it to use ${region}'s, ${regionalEcrEndpoint(region)}`;
+  if (variable === 'AWS_ENDPOINT_URL') return `check AWS_ENDPOINT_URL=${env.AWS_ENDPOINT_URL}, which ECR is reached at (AWS_ENDPOINT_URL_ECR would override it for ECR); unset it to use ${region}'s, ${regionalEcrEndpoint(region)}`;
+  return `check the network (VPN, proxy, firewall) to ${regionalEcrEndpoint(region)}, and the region ${region} (--aws-region)`;
+}
+
+/** An endpoint variable that is not an http(s) URL: the SDK would fail on every request with "Invalid URL". */
+export function endpointVariableProblem(env: Env = process.env): UserError | undefined {
+  const variable = endpointVariable(env);
+  if (!variable) return undefined;
+  const value = env[variable] as string;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (url && (url.protocol === 'http:' || url.protocol === 'https:')) return undefined;
+  return new UserError(`${variable}=${value.slice(0, 100)} is not an http(s) URL, so ECR cannot be reached through it`, `set ${variable} to ECR's endpoint (https://host[:port]), or unset it to use the region's`);
 }
 
 /**
- * An ECR client whose every request gives up after `timeoutMs` (and a connection after at most
- * 10 s): an endpoint that accepts connections and never answers cannot hang init.
+ * An ECR client whose every attempt gives up after `timeoutMs` (and a connection after at most
+ * 10 s), ECR_ATTEMPTS attempts in all: an endpoint that accepts connections and never answers
+ * cannot hang init.
  */
 export function ecrClient(region: string, timeoutMs: number = ECR_TIMEOUT_MS): ECRClient {
   return new ECRClient({
     region,
-    // Each attempt is bounded; the SDK's retries (3 attempts) bound the whole.
+    maxAttempts: ECR_ATTEMPTS,
     requestHandler: { connectionTimeout: Math.min(CONNECT_TIMEOUT_MS, timeoutMs), requestTimeout: timeoutMs, throwOnRequestTimeout: true },
   });
 }
@@ -151,17 +198,38 @@ export async function ensureLifecyclePolicy(
   return { resource: 'ECR lifecycle', outcome, detail };
 }
 
-/** AWS SDK failures a user can act on, as cause + fix; anything else is rethrown as is. */
-export function explainAwsError(error: unknown, region: string, endpoint: string = ecrEndpoint(region)): UserError | undefined {
+/** Node's codes for a connection that failed, or an answer that was not HTTP, or TLS that did not match. */
+const NETWORK_CODE = /^(?:ECONNREFUSED|ECONNRESET|ECONNABORTED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EHOSTDOWN|EPIPE|EPROTO|ERR_INVALID_URL|HPE_\w+|CERT_\w+|ERR_TLS_\w+|ERR_SSL_\w+|UNABLE_TO_\w+|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)$/;
+
+function networkCode(error: unknown): string | undefined {
+  for (let current = error as { code?: unknown; cause?: unknown } | undefined, depth = 0; current && depth < 4; current = current.cause as typeof current, depth += 1) {
+    if (typeof current.code === 'string' && NETWORK_CODE.test(current.code)) return current.code;
+  }
+  // A Node error from another realm (a test's VM) reaches here re-wrapped, its code only in its message.
+  const message = error instanceof Error ? error.message : String(error);
+  return /getaddrinfo|ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|EPROTO|socket hang up|Parse Error|certificate|SSL routines/.test(message) ? 'network' : undefined;
+}
+
+/**
+ * AWS SDK failures a user can act on, as cause + fix; anything else is rethrown as is. A failure
+ * to reach ECR, or an answer that is not ECR's, names the endpoint, and its fix names the
+ * variable that points ECR there (AWS_ENDPOINT_URL_ECR) or the region.
+ */
+export function explainAwsError(error: unknown, region: string, env: Env = process.env): UserError | undefined {
   const name = errorName(error);
-  const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+  const message = (error instanceof Error ? error.message : String(error))
+    .split('\n')[0]
+    .replace(/^AWS SDK error wrapper for (?:Error: )?/, '')
+    .slice(0, 200);
+  const endpoint = describeEcrEndpoint(region, env);
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   switch (name) {
     case 'TimeoutError':
     case 'RequestTimeout':
     case 'RequestTimeoutException':
       return new UserError(
-        `ECR at ${endpoint} did not answer in time (${message.replace(/^@smithy\/\S+ - \[\w+\] /, '')}), so init stopped`,
-        'check the network (VPN, proxy) and --aws-region, and AWS_ENDPOINT_URL_ECR if set; set FLYTE_PIPELINE_TIMEOUT=SECONDS to wait longer',
+        `ECR at ${ecrEndpoint(region, env)} did not answer in time (${message.replace(/^@smithy\/\S+ - \[\w+\] /, '')}), so init stopped`,
+        `${ecrEndpointFix(region, env)}; set FLYTE_PIPELINE_TIMEOUT=SECONDS to wait longer`,
       );
     case 'CredentialsProviderError':
       return new UserError('no AWS credentials found', 'set AWS_PROFILE (aws configure / aws sso login), or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY');
@@ -179,10 +247,14 @@ export function explainAwsError(error: unknown, region: string, endpoint: string
       return new UserError(`ECR refused the request: ${message}`, 'check --ecr-repository and --kms-key');
     case 'KmsException':
       return new UserError(`ECR could not use the KMS key: ${message}`, 'pass a key ECR may use with --kms-key, or leave it out for AES256');
-    default:
-      if (/getaddrinfo|ECONNREFUSED|ENOTFOUND|ETIMEDOUT|ECONNRESET|socket hang up/.test(message)) {
-        return new UserError(`cannot reach ECR at ${endpoint} (${region}): ${message}`, 'check the network, --aws-region, and AWS_ENDPOINT_URL_ECR if set');
+    default: {
+      const code = networkCode(error);
+      if (code) return new UserError(`cannot reach ECR at ${endpoint}: ${message}`, ecrEndpointFix(region, env));
+      // An HTTP answer that is not ECR's API (a web page, a proxy's error, plain text): not JSON, or no error ECR sends.
+      if (status !== undefined && (name === 'SyntaxError' || name === 'Unknown' || name === 'UnknownError' || name === 'Error')) {
+        return new UserError(`${endpoint} answered HTTP ${status} with something other than ECR's API (${message.replace(/\s*Deserialization error.*$/, '')})`, ecrEndpointFix(region, env));
       }
       return undefined;
+    }
   }
 }

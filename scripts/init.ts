@@ -24,8 +24,18 @@ import {
   type Validation,
 } from '../generators/lib/validators.js';
 import { INIT_FLAGS } from '../generators/lib/flags.js';
-import { DEFAULT_LIFECYCLE, ECR_TIMEOUT_MS, ecrClient, ecrEndpoint, ensureLifecyclePolicy, ensureRepository, explainAwsError } from './ecr.js';
-import { FLYTECTL_TIMEOUT_MS, ensureFlyteProject, findOnPath, flyteProjectExists, flytectlWithTimeout, type Flytectl } from './flyte.js';
+import {
+  DEFAULT_LIFECYCLE,
+  ECR_ATTEMPTS,
+  ECR_TIMEOUT_MS,
+  describeEcrEndpoint,
+  ecrClient,
+  endpointVariableProblem,
+  ensureLifecyclePolicy,
+  ensureRepository,
+  explainAwsError,
+} from './ecr.js';
+import { FLYTECTL_TIMEOUT_MS, ensureFlyteProject, findOnPath, flyteEndpointOf, flyteProjectExists, flytectlWithTimeout, type Flytectl } from './flyte.js';
 import { formatReport, type ResourceReport } from './outcome.js';
 import { readProjectConfig } from './project-config.js';
 
@@ -46,7 +56,10 @@ export { INIT_FLAGS };
 export interface InitDependencies {
   ecr?: ECRClient;
   flytectl?: Flytectl;
+  /** The report: each resource's line, then the last line (stdout, in the commands). */
   log: (line: string) => void;
+  /** What init is waiting for (stderr, by default). */
+  progress?: (line: string) => void;
   env?: Record<string, string | undefined>;
 }
 
@@ -76,17 +89,54 @@ function required(value: string | undefined, flag: string, validate: (value: str
   return value;
 }
 
-function positiveInteger(value: string | number | undefined, flag: string, fallback: number): number {
+/**
+ * What ECR's lifecycle policy takes: a count of whole days since the push, a count of images. ECR
+ * states no maximum but a positive integer; images are bounded by its quota of images per
+ * repository (10,000 by default), days by a century, past which nothing ever expires anyway.
+ */
+export const LIFECYCLE_LIMITS = {
+  expireUntaggedDays: { max: 36_500, why: 'a hundred years' },
+  keepLastImages: { max: 10_000, why: "ECR's default quota of images per repository" },
+} as const;
+
+/** A whole number written as digits, from 1 to `limit.max`: `1e3`, `0x10`, `5.0` and 100000000000000000000 are refused, not rounded. */
+function boundedInteger(value: string | number | undefined, flag: string, fallback: number, limit: { max: number; why: string }): number {
   if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) throw new UserError(`--${flag} must be a whole number of at least 1, not "${value}"`, `pass e.g. --${flag} ${fallback}`);
-  return number;
+  const text = String(value).trim();
+  const rule = `a whole number from 1 to ${limit.max.toLocaleString('en-US')} (${limit.why})`;
+  if (!/^\d{1,15}$/.test(text) || Number(text) < 1 || Number(text) > limit.max) {
+    throw new UserError(`--${flag} must be ${rule}, not "${text.slice(0, 30)}${text.length > 30 ? '…' : ''}"`, `pass e.g. --${flag} ${fallback}`);
+  }
+  return Number(text);
 }
 
 const normaliseOptional = (value: string | undefined, normalise: (value: string) => string): string | undefined => (value === undefined ? undefined : normalise(value.trim()));
 
+/** A dry run's step it could not check: the detail it would have had, why not, and the fix. */
+function notChecked(resource: string, detail: string, problem: UserError): ResourceReport {
+  return { resource, outcome: 'not checked', detail: `${detail}: ${problem.message} (fix: ${problem.fix})` };
+}
+
+/**
+ * `work`, and a line on stderr if it has not ended after WAIT_NOTE_MS: a silent endpoint is said
+ * to be waited on rather than looking like a hang.
+ */
+async function noted<T>(work: Promise<T>, note: (() => void) | undefined): Promise<T> {
+  const timer = note ? setTimeout(note, WAIT_NOTE_MS) : undefined;
+  timer?.unref();
+  try {
+    return await work;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** After this long without an answer, init says what it is waiting for. */
+export const WAIT_NOTE_MS = 3_000;
+
 export async function runInit(projectDir: string, flags: InitFlags, deps: InitDependencies): Promise<ResourceReport[]> {
   const env = deps.env ?? process.env;
+  const progress = deps.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stored = readProjectConfig(projectDir) ?? {};
   const dryRun = Boolean(flags.dryRun);
   const timeouts = networkTimeouts(env);
@@ -100,14 +150,16 @@ export async function runInit(projectDir: string, flags: InitFlags, deps: InitDe
   const accountId = normaliseOptional(flags.awsAccountId, normaliseAwsAccountId) ?? stored.awsAccountId;
   if (accountId !== undefined) required(accountId, 'aws-account-id', validateAwsAccountId);
   const lifecycle = {
-    expireUntaggedDays: positiveInteger(flags.expireUntaggedDays, 'expire-untagged-days', DEFAULT_LIFECYCLE.expireUntaggedDays),
-    keepLastImages: positiveInteger(flags.keepImages, 'keep-images', DEFAULT_LIFECYCLE.keepLastImages),
+    expireUntaggedDays: boundedInteger(flags.expireUntaggedDays, 'expire-untagged-days', DEFAULT_LIFECYCLE.expireUntaggedDays, LIFECYCLE_LIMITS.expireUntaggedDays),
+    keepLastImages: boundedInteger(flags.keepImages, 'keep-images', DEFAULT_LIFECYCLE.keepLastImages, LIFECYCLE_LIMITS.keepLastImages),
   };
   const projectFlyteConfig = join(projectDir, 'flyte-config.yaml');
   const configPath = flags.flytectlConfig ?? env.FLYTECTL_CONFIG ?? (existsSync(projectFlyteConfig) ? projectFlyteConfig : undefined);
   if (configPath && !existsSync(configPath)) {
     throw new UserError(`flytectl config ${configPath} does not exist`, 'pass --flytectl-config with an existing file, or unset FLYTECTL_CONFIG');
   }
+  const badEndpoint = endpointVariableProblem(env);
+  if (badEndpoint) throw badEndpoint;
 
   // Preflight: nothing is created unless every check passes.
   // What FlyteAdmin would refuse, refused now: before the ECR repository exists, not after.
@@ -119,17 +171,6 @@ export async function runInit(projectDir: string, flags: InitFlags, deps: InitDe
   ] as const) {
     if (validation !== true) throw new UserError(`.yo-rc.json "${key}": ${validation}`, `shorten it in .yo-rc.json (or regenerate with a valid --${key === 'projectName' ? 'project-name' : 'description'}), then run init again`);
   }
-  const run = deps.flytectl ?? flytectlWithTimeout(timeouts.flytectlMs, env);
-  if (!deps.flytectl && !(await findOnPath('flytectl', env.PATH))) {
-    throw new UserError('flytectl is not on PATH', 'install it (https://docs.flyte.org/en/latest/flytectl/overview.html), e.g. `brew install flyteorg/homebrew-tap/flytectl`');
-  }
-  const ecr = deps.ecr ?? ecrClient(region, timeouts.ecrMs);
-  const endpoint = ecrEndpoint(region, env);
-  try {
-    await ecr.config.credentials();
-  } catch (error) {
-    throw explainAwsError(error, region, endpoint) ?? error;
-  }
   const flyteProject = {
     id: projectId,
     name: flyteName,
@@ -137,23 +178,82 @@ export async function runInit(projectDir: string, flags: InitFlags, deps: InitDe
     labels: { 'managed-by': GENERATOR_NAME },
     configPath: configPath ? resolve(configPath) : undefined,
   };
+  // What could not be checked. A real run stops at the first; a dry run plans every step, each
+  // step it could not check saying why in its line.
+  const problems: { ecr?: UserError; flyte?: UserError } = {};
+  const stopOrNote = (where: 'ecr' | 'flyte', problem: UserError): void => {
+    if (!dryRun) throw problem;
+    problems[where] ??= problem;
+  };
+  const run = deps.flytectl ?? flytectlWithTimeout(timeouts.flytectlMs, env);
+  if (!deps.flytectl && !(await findOnPath('flytectl', env.PATH))) {
+    stopOrNote('flyte', new UserError('flytectl is not on PATH', 'install it (https://docs.flyte.org/en/latest/flytectl/overview.html), e.g. `brew install flyteorg/homebrew-tap/flytectl`'));
+  }
+  const ecr = deps.ecr ?? ecrClient(region, timeouts.ecrMs);
+  const explained = (error: unknown): UserError => {
+    const explanation = explainAwsError(error, region, env);
+    if (explanation) return explanation;
+    throw error;
+  };
+  try {
+    await ecr.config.credentials();
+  } catch (error) {
+    stopOrNote('ecr', explained(error));
+  }
   // Read-only, and before any change: an unreachable FlyteAdmin stops us with nothing half-made.
-  const flyteProjectExisted = await flyteProjectExists(run, flyteProject);
+  let flyteProjectExisted: boolean | undefined;
+  if (!problems.flyte) {
+    const endpoint = flyteEndpointOf(flyteProject.configPath) ?? "flytectl's configured endpoint";
+    try {
+      flyteProjectExisted = await noted(flyteProjectExists(run, flyteProject), () =>
+        progress(`waiting for FlyteAdmin at ${endpoint} (flytectl get project)… giving up after ${Math.round(timeouts.flytectlMs / 1000)} s`),
+      );
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      stopOrNote('flyte', error);
+    }
+  }
 
   const reports: ResourceReport[] = [];
   const report = (entry: ResourceReport) => {
     reports.push(entry);
     deps.log(formatReport(entry));
   };
-  try {
-    const tags = { project: slugify(stored.projectName ?? projectId) || projectId, 'flyte-project': projectId, 'managed-by': GENERATOR_NAME };
-    const expectedUri = `${ecrRegistry(accountId ?? '<account>', region)}/${repositoryName}`;
-    report(await ensureRepository(ecr, { repositoryName, kmsKey: flags.kmsKey, tags }, { dryRun, expectedUri }));
-    report(await ensureLifecyclePolicy(ecr, repositoryName, lifecycle, { dryRun }));
-  } catch (error) {
-    throw explainAwsError(error, region, endpoint) ?? error;
+  const expectedUri = `${ecrRegistry(accountId ?? '<account>', region)}/${repositoryName}`;
+  const lifecycleDetail = `expire untagged images after ${lifecycle.expireUntaggedDays} days, keep the last ${lifecycle.keepLastImages} images`;
+  // The first ECR request says what it waits for, once, if ECR is slow to answer.
+  let waitSaid = false;
+  const waitNote = () => {
+    if (waitSaid) return;
+    waitSaid = true;
+    progress(`waiting for ECR at ${describeEcrEndpoint(region, env)}… giving up after ${Math.round((ECR_ATTEMPTS * timeouts.ecrMs) / 1000)} s`);
+  };
+  const tags = { project: slugify(stored.projectName ?? projectId) || projectId, 'flyte-project': projectId, 'managed-by': GENERATOR_NAME };
+  if (!problems.ecr) {
+    try {
+      report(await noted(ensureRepository(ecr, { repositoryName, kmsKey: flags.kmsKey, tags }, { dryRun, expectedUri }), waitNote));
+    } catch (error) {
+      stopOrNote('ecr', explained(error));
+    }
   }
-  report(await ensureFlyteProject(run, flyteProject, { dryRun, exists: flyteProjectExisted }));
-  deps.log(dryRun ? '\nDry run: nothing was changed. Run without --dry-run to apply.' : '\nDone. Next: ./run --remote src/ full');
+  if (problems.ecr) report(notChecked('ECR repository', expectedUri, problems.ecr));
+  if (!problems.ecr) {
+    try {
+      report(await noted(ensureLifecyclePolicy(ecr, repositoryName, lifecycle, { dryRun }), waitNote));
+    } catch (error) {
+      stopOrNote('ecr', explained(error));
+    }
+  }
+  if (problems.ecr) report(notChecked('ECR lifecycle', lifecycleDetail, problems.ecr));
+  if (problems.flyte) report(notChecked('Flyte project', projectId, problems.flyte));
+  else report(await ensureFlyteProject(run, flyteProject, { dryRun, exists: flyteProjectExisted }));
+  const unchecked = reports.filter((entry) => entry.outcome === 'not checked').length;
+  deps.log(
+    !dryRun
+      ? '\nDone. Next: ./run --remote src/ full'
+      : unchecked > 0
+        ? `\nDry run: nothing was changed; ${unchecked} step${unchecked === 1 ? '' : 's'} could not be checked (why, and the fix, in ${unchecked === 1 ? 'its line' : 'their lines'}). A real run stops at the first.`
+        : '\nDry run: nothing was changed. Run without --dry-run to apply.',
+  );
   return reports;
 }

@@ -1,5 +1,6 @@
 /** What happened to one cloud resource, as `flyte-pipeline init` reports it. */
-export type Outcome = 'created' | 'already existed' | 'updated' | 'unchanged' | 'would create' | 'would update';
+/** `not checked`: a dry run could not ask (no credentials, flytectl missing, an endpoint unreachable); its detail says why. */
+export type Outcome = 'created' | 'already existed' | 'updated' | 'unchanged' | 'would create' | 'would update' | 'not checked';
 
 export interface ResourceReport {
   resource: string;

@@ -90,7 +90,7 @@ describe('resolveAnswers', () => {
     await expect(attempt).rejects.toThrow(/--aws-region: "moon-1" is not an AWS region/);
   });
   it('without a terminal, a missing answer names the flag to pass', async () => {
-    const attempt = resolveAnswers({ layers: [{ projectName: 'x' }], useDefaults: false, source });
+    const attempt = resolveAnswers({ layers: [{ projectName: 'xy' }], useDefaults: false, source });
     await expect(attempt).rejects.toMatchObject({ message: expect.stringContaining('no terminal'), fix: expect.stringContaining('--description') });
   });
   it('asks, in table order, what no flag answered, offering the derived default', async () => {

@@ -142,9 +142,30 @@ export function readSmallFile(path: string, maxBytes: number, describe: string, 
       if (read === 0) break;
       offset += read;
     }
-    return buffer.subarray(0, offset).toString('utf8');
+    return utf8Text(buffer.subarray(0, offset), `${describe} ${path}`);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The bytes as UTF-8 text, refused (naming the file, the line and the byte) when they are not:
+ * Latin-1 read as UTF-8 would turn every accent into U+FFFD, silently. A BOM is dropped.
+ */
+export function utf8Text(bytes: Uint8Array, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // Where: the first replacement character of a lenient decoding; the valid text before it
+    // re-encodes to the same bytes, so its length is the bad byte's offset.
+    const lenient = new TextDecoder('utf-8').decode(bytes);
+    const before = lenient.slice(0, lenient.indexOf('\ufffd'));
+    const byte = bytes[Buffer.byteLength(before, 'utf8')] ?? 0;
+    const line = before.split('\n').length;
+    throw new UserError(
+      `${what} is not UTF-8 text: line ${line} has the byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')}${byte >= 0xc0 ? ` (${Buffer.from([byte]).toString('latin1')} in Latin-1?)` : ''}`,
+      'save it as UTF-8 (most editors: Save with Encoding > UTF-8; iconv -f latin1 -t utf-8), then run the command again',
+    );
   }
 }
 

@@ -164,9 +164,13 @@ export function validateProjectName(value: string): Validation {
     return `the project name is ${bytes} bytes long; FlyteAdmin takes a project name of at most ${FLYTE_PROJECT_NAME_MAX_BYTES} bytes (UTF-8)`;
   }
   const slug = slugify(value);
-  return slug.length === 0
-    ? `${shown(value)} has no letter or digit to make a project id from (rule: [a-z0-9]([-a-z0-9]*[a-z0-9])?)`
-    : validateSlug(slug);
+  if (slug.length === 0) return `${shown(value)} has no letter or digit to make a project id from (rule: [a-z0-9]([-a-z0-9]*[a-z0-9])?)`;
+  // The slug is also the ECR repository's default name: refused here, at the name the user gave,
+  // rather than as a default for a flag they never passed.
+  if (slug.length < ECR_REPOSITORY_MIN) {
+    return `${shown(value)} makes the slug ${shown(slug)}, which also names the ECR repository, and ECR takes a repository name of ${ECR_REPOSITORY_MIN} to ${ECR_REPOSITORY_MAX} characters: use a name of at least ${ECR_REPOSITORY_MIN} letters or digits`;
+  }
+  return validateSlug(slug);
 }
 
 export function validateDescription(value: string): Validation {
@@ -184,8 +188,12 @@ export function validateAuthor(value: string): Validation {
   return value.length > AUTHOR_MAX_CHARACTERS ? `the author is ${value.length} characters long; at most ${AUTHOR_MAX_CHARACTERS}` : true;
 }
 
+/** ECR's bounds on a repository name (CreateRepository API reference). */
+export const ECR_REPOSITORY_MIN = 2;
+export const ECR_REPOSITORY_MAX = 256;
+
 export function validateEcrRepository(value: string): Validation {
-  if (value.length < 2 || value.length > 256) return 'an ECR repository name is 2 to 256 characters';
+  if (value.length < ECR_REPOSITORY_MIN || value.length > ECR_REPOSITORY_MAX) return `${shown(value)} is ${value.length} characters: an ECR repository name is ${ECR_REPOSITORY_MIN} to ${ECR_REPOSITORY_MAX}`;
   return ECR_REPOSITORY.test(value)
     ? true
     : `${shown(value)} is not a valid ECR repository name: lowercase letters and digits, separated by single ".", "_", "-" or "/"`;

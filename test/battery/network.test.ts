@@ -134,7 +134,7 @@ describe('FlyteAdmin that accepts and never answers', () => {
 
 describe('FLYTE_PIPELINE_TIMEOUT', () => {
   it.each([
-    [undefined, { ecrMs: 30_000, flytectlMs: 120_000 }],
+    [undefined, { ecrMs: 20_000, flytectlMs: 120_000 }],
     ['5', { ecrMs: 5000, flytectlMs: 5000 }],
     ['0.5', { ecrMs: 500, flytectlMs: 500 }],
   ])('%p -> %o', (value, expected) => expect(networkTimeouts({ FLYTE_PIPELINE_TIMEOUT: value })).toEqual(expected));

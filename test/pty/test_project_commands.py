@@ -10,12 +10,13 @@ import base64
 import json
 import os
 import re
+import subprocess
 import uuid
 from pathlib import Path
 
 import boto3
 import pytest
-from terminal import STANDIN_BIN, InstalledUser, Moto, Terminal, files_under, generate, read_snapshot, stored_answers, tool_env, write_snapshot
+from terminal import STANDIN_BIN, TOOLS, InstalledUser, Moto, Terminal, files_under, generate, read_snapshot, stored_answers, tool_env, write_snapshot
 
 
 def made_older(project: Path) -> None:
@@ -153,3 +154,50 @@ def test_make_init_with_flyte_pipeline_installed_globally(aws_project: tuple[Pat
     assert f"Flyte project    created          {project.name}" in term.text()
     assert project.name in _ecr_repositories(moto)
     assert _flytectl_calls(env) == ["get", "create"]
+
+
+def _no_cloud(tmp_path: Path) -> dict[str, str]:
+    """A laptop before its first day on the cloud: no AWS credentials anywhere (no variables, no
+    ~/.aws, no instance metadata) and no flytectl on PATH."""
+    home = tmp_path / "home"
+    home.mkdir(exist_ok=True)
+    env = {key: value for key, value in tool_env().items() if not key.startswith(("AWS_", "FLYTECTL"))}
+    env["PATH"] = os.pathsep.join(d for d in env["PATH"].split(os.pathsep) if d and not (Path(d) / "flytectl").exists())
+    return env | {"HOME": str(home), "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def test_init_dry_run_without_credentials_or_flytectl_prints_the_whole_plan(tmp_path: Path) -> None:
+    project = generate(tmp_path, "Churn Model", "--aws-region", "eu-west-1", "--aws-account-id", "2109-8765-4321")
+    term = Terminal.bin(["init", "--dry-run"], project, env=_no_cloud(tmp_path))
+    assert term.finish() == 0, term.text()
+    lines = [line for line in term.text().splitlines() if line.strip()]
+    assert lines[0].startswith("ECR repository   not checked      210987654321.dkr.ecr.eu-west-1.amazonaws.com/churn-model: no AWS credentials found (fix: "), lines
+    assert lines[1].startswith("ECR lifecycle    not checked      expire untagged images after 14 days, keep the last 100 images: no AWS credentials found"), lines
+    assert lines[2].startswith("Flyte project    not checked      churn-model: flytectl is not on PATH (fix: install it"), lines
+    assert lines[3:] == ["Dry run: nothing was changed; 3 steps could not be checked (why, and the fix, in their lines). A real run stops at the first."], lines
+
+    real = Terminal.bin(["init"], project, env=_no_cloud(tmp_path))
+    assert real.finish() == 1
+    assert [line for line in real.text().splitlines() if line.strip()][0] == "error: flytectl is not on PATH"
+
+
+def test_run_remote_dry_run_without_credentials_or_flytectl_prints_the_whole_plan(tmp_path: Path) -> None:
+    """`./run --remote --dry-run` in a new project (a git repository: its version is the commit),
+    without AWS credentials, flytectl or a cluster: every step, each saying what it could not check."""
+    project = generate(tmp_path, "Churn Model")
+    # The lock file an install makes (the image tag hashes it), committed as a user would.
+    (project / "Pipfile.lock").write_text('{"_meta": {}, "default": {}, "develop": {}}\n')
+    subprocess.run(["git", "add", "Pipfile.lock"], cwd=project, check=True)
+    subprocess.run(["git", "-c", "user.name=Ada", "-c", "user.email=ada@example.com", "commit", "-q", "-m", "Lock"], cwd=project, check=True)
+    commit = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project, capture_output=True, text=True, check=True).stdout.strip()
+    # The project's environment stands in for an installed one: the tools' Python (with boto3).
+    env = _no_cloud(tmp_path) | {"VIRTUAL_ENV": str(TOOLS / "python")}
+    term = Terminal(str(project / "run"), ["--remote", "--dry-run", "src/", "full"], project, env=env)
+    assert term.finish() == 0, term.text()
+    text = term.text()
+    assert re.search(r"^Dry run: full on Flyte$", text, re.M), text
+    assert re.search(rf"^  version   {commit}$", text, re.M), text
+    for step in ("build", "push"):
+        assert re.search(rf"^  {step} +run +unless ECR has the tag \w+: not checked, AWS credentials are missing", text, re.M), text
+    for step in ("register", "launch"):
+        assert re.search(rf"^  {step} +run +.*not checked: FlyteAdmin at localhost:30080 is unreachable", text, re.M), text
