@@ -122,6 +122,14 @@ def new_project(installed: Project, folder: Path, *args: str) -> Project:
     (path,) = set(folder.iterdir()) - before
     os.symlink(installed.path / ".venv", path / ".venv")
     shutil.copy(installed.path / "Pipfile.lock", path / "Pipfile.lock")
+    if (path / ".git").is_dir():
+        # As the install leaves it: the lock in the first commit, the virtualenv ignored
+        # (.gitignore's `.venv/` ignores the folder, not this symlink standing in for it).
+        with open(path / ".git" / "info" / "exclude", "a") as exclude:
+            exclude.write(".venv\n")
+        git = ["git", "-c", "user.name=test", "-c", "user.email=test@localhost"]
+        subprocess.run([*git, "add", "Pipfile.lock"], cwd=path, check=True, capture_output=True)
+        subprocess.run([*git, "commit", "-q", "--amend", "--no-edit", "--no-verify"], cwd=path, check=True, capture_output=True)
     return Project(path, installed.env)
 
 

@@ -226,6 +226,8 @@ def test_the_report_is_one_page_worth_opening(project: Project):
     headline = page.rows("headline")
     assert headline["Chosen model"][0] == metrics["model"] and headline["Validation roc_auc"][0] == f"{metrics['score']:.4g}"
     assert headline["Baseline (dummy model)"][:1] == [f"{metrics['baseline']['roc_auc']:.4g}"]
+    if metrics["previous"]:  # earlier tests ran other models: the last one is the previous run
+        assert headline["Previous run"][:1] == [f"{metrics['previous']['score']:.4g}"]
     assert page.tables["scores"][0] == ["Metric", "Train", "Validation", "Baseline"]
     assert page.rows("scores") == {
         name: [f"{metrics[part][name]:.4g}" for part in ("train_metrics", "metrics", "baseline")] for name in metrics["metrics"]
