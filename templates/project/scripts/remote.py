@@ -146,7 +146,12 @@ def version(project_dir: Path = PROJECT_DIR) -> str:
         return commit.strip()
     digest = hashlib.sha256(diff.encode())
     for name in sorted(filter(None, (untracked or "").split("\0"))):
-        digest.update(name.encode() + b"\0" + (project_dir / name).read_bytes())
+        path = project_dir / name
+        # A link (to a folder, say) counts as where it points, not what it holds.
+        content = (
+            os.fsencode(os.readlink(path)) if path.is_symlink() else path.read_bytes()
+        )
+        digest.update(name.encode() + b"\0" + content)
     return f"{commit.strip()}-{digest.hexdigest()[:8]}"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
 
 # Tests must exercise the tasks, not replay Flyte's local cache from an earlier run.
-os.environ.setdefault("FLYTE_LOCAL_CACHE_ENABLED", "false")
+os.environ["FLYTE_LOCAL_CACHE_ENABLED"] = "false"
 
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
