@@ -19,6 +19,26 @@ execution, and nothing more:
   the task's image with those args, as the image's user, with no network, the task's cpu and memory
   (limits, else requests, as propeller sets them), mounting DIR at the same path;
 - reads each task's outputs.pb (or error.pb) back;
+- retries a failed attempt as flytepropeller's node executor does (nodes/executor.go
+  isEligibleForRetry, with its node config's defaults), each attempt a new pod told its number by
+  FLYTE_ATTEMPT_NUMBER, writing under <node outputs>/<attempt> (raw data and checkpoint per attempt,
+  the previous attempt's checkpoint as {{.prevCheckpointPrefix}}). What failed decides, as propeller
+  classifies it: an error.pb flytekit wrote is retried only if RECOVERABLE (a FlyteRecoverableException,
+  or an error of flytekit's own), its origin (USER or SYSTEM) the kind; any other exception in the
+  task is NON_RECOVERABLE: the node fails after one attempt. A failed container (DemystifyFailure) is
+  retryable: killed for memory (OOMKilled) a USER failure; killed by SIGKILL (exit 137: a lost or
+  preempted node) or any other exit a SYSTEM one; a pod past the node's timeout (the execution
+  deadline, counted from the attempt's start) is killed, a USER failure (TimeoutExpired). A USER
+  failure is retried while (attempts - system failures) < the node's retries (else its task's
+  metadata.retries.retries) + 1; a SYSTEM failure has a budget of its own,
+  max-node-retries-system-failures = 3 more attempts. An interruptible node (its metadata, which
+  flytekit copies from the task's) runs on a regular node once its system failures reach the
+  interruptible-failure-threshold (-1: the last of 1 + 3 system attempts); here that is only said in
+  the pod's record, there are no spot nodes. Each element of an ArrayNode is retried on its own the
+  same way. `--lose-node TASK:ATTEMPT` stands for the cluster losing a node: that attempt's
+  container is killed (SIGKILL) once it runs. Not emulated: the active deadline (twice the
+  timeout, across attempts), retries of sub-workflow or array nodes as a whole, backoff between
+  attempts, and Kubernetes' own reasons (Shutdown, Evicted, ...);
 - runs an ArrayNode (flytekit's map_task) as flytepropeller's array handler does: one pod per
   element of the mapped list inputs (the node's bound_inputs, e.g. a partial's, are not mapped),
   up to the node's parallelism at once (threads), each pod reading the node's inputs.pb (the whole
@@ -31,8 +51,10 @@ execution, and nothing more:
   when its type sets one, stands for its value) match an earlier execution's in the same DIR does
   not run; its outputs are the earlier ones. Each element of an ArrayNode is cached on its own:
   the mapped task's cache version and the element's inputs (its items and the bound inputs).
-It prints JSON: each pod's (or cache hit's) node, task, index (array elements), seconds, start and
-end (seconds since the execution began) and log file, and the workflow's outputs.
+It prints JSON: each pod's (or cache hit's) node, task, index (array elements), attempt, whether it
+ran interruptible, seconds, start and end (seconds since the execution began), exit code, log
+file, and for a failed attempt its error (kind, code, recoverable); and the workflow's outputs, or,
+when the execution failed, its error (and exits 1).
 `local` runs the same workflow in-process (flytekit's local execution) and prints its outputs in
 the same JSON form, so the two can be compared. `inspect` prints what the package holds: each
 task's image, args, resources and accelerator, each launch plan's defaults and required inputs,
@@ -53,14 +75,16 @@ import tarfile
 import tempfile
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from flyteidl.admin import launch_plan_pb2, task_pb2, workflow_pb2
-from flyteidl.core import interface_pb2, literals_pb2
+from flyteidl.core import errors_pb2, execution_pb2, interface_pb2, literals_pb2
 from flyteidl.core import workflow_pb2 as core_workflow_pb2
 from flytekit.models import literals as lit
 from flytekit.models.admin.workflow import WorkflowSpec
+from flytekit.models.core.workflow import NodeMetadata
 from flytekit.models.types import SimpleType
 from flytekit.models.launch_plan import LaunchPlan
 from flytekit.models.task import TaskSpec
@@ -181,8 +205,9 @@ TEMPLATE = re.compile(r"\{\{\s*\.(\w+)\s*\}\}")
 
 
 class Execution:
-    def __init__(self, package: Package, store: Path, name: str):
+    def __init__(self, package: Package, store: Path, name: str, lost_nodes: set[tuple[str, int]] = frozenset()):
         self.package = package
+        self.lost_nodes = lost_nodes  # (task, attempt): the pods whose node is lost under them
         self.store = store
         self.name = name
         self.root = store / name
@@ -223,7 +248,7 @@ class Execution:
                 node_path = f"{path}/{node.id}" if path else node.id
                 if node.task_node is not None:
                     task = self.package.tasks[node.task_node.reference_id.name]
-                    outputs[node.id] = self.run_task(task, node_inputs, node_path)
+                    outputs[node.id] = self.run_task(task, node_inputs, node_path, RetryPolicy.of(node.metadata, task.template))
                 elif node.workflow_node is not None and node.workflow_node.sub_workflow_ref is not None:
                     sub = self.package.workflows[node.workflow_node.sub_workflow_ref.name]
                     outputs[node.id] = self.run_workflow(sub, node_inputs, node_path)
@@ -265,7 +290,7 @@ class Execution:
         source = inputs if promise.node_id in START_NODES else outputs[promise.node_id]
         return source[promise.var]
 
-    def run_task(self, task: TaskSpec, inputs: dict[str, lit.Literal], node_path: str) -> dict[str, lit.Literal]:
+    def run_task(self, task: TaskSpec, inputs: dict[str, lit.Literal], node_path: str, policy: "RetryPolicy") -> dict[str, lit.Literal]:
         template = task.template
         node_dir = self.root / node_path
         input_file = write_literal_map(node_dir / "inputs" / "inputs.pb", inputs)
@@ -274,8 +299,18 @@ class Execution:
         if cached is not None and cached.exists():
             self.report(record, read_literal_map(cached))
             return read_literal_map(cached)
-        folders = PodFolders(node_dir / "outputs", self.root / "raw" / node_path, node_dir / "checkpoint", node_dir / "pod.log")
-        outputs = self.run_pod(template, record, input_file, folders, {})
+
+        def folders(attempt: int) -> PodFolders:
+            # <node data dir>/<attempt>, as propeller names a node's output dir; raw data and
+            # checkpoints per attempt too (ComputeRawOutputPrefix takes the attempt).
+            return PodFolders(
+                node_dir / "outputs" / str(attempt),
+                self.root / "raw" / node_path / str(attempt),
+                node_dir / "checkpoint" / str(attempt),
+                node_dir / "logs" / f"{attempt}.log",
+            )
+
+        outputs = self.run_attempts(template, record, input_file, folders, {}, policy)
         if cached is not None:
             write_literal_map(cached, outputs)
         return outputs
@@ -317,6 +352,7 @@ class Execution:
             if variable.type.HasField("collection_type"):
                 variable.type.CopyFrom(variable.type.collection_type)
         failures: list[PodError] = []
+        policy = RetryPolicy.of(array_node.node.metadata, template)
 
         def element(index: int) -> dict[str, lit.Literal] | None:
             if size - len(failures) < min_successes:
@@ -330,16 +366,21 @@ class Execution:
             if cached is not None and cached.exists():
                 self.report(record, read_literal_map(cached))
                 return read_literal_map(cached)
-            attempt = f"{index}/0"  # <node outputs>/<index>/<attempt>, as constructOutputReferences names it
-            folders = PodFolders(
-                node_dir / "outputs" / attempt,
-                self.root / "raw" / node_path / attempt,
-                node_dir / "checkpoint" / attempt,
-                node_dir / "logs" / f"{index}.log",
-            )
+
+            def folders(attempt: int) -> PodFolders:
+                # <node outputs>/<index>/<attempt>, as constructOutputReferences names it
+                return PodFolders(
+                    node_dir / "outputs" / str(index) / str(attempt),
+                    self.root / "raw" / node_path / str(index) / str(attempt),
+                    node_dir / "checkpoint" / str(index) / str(attempt),
+                    node_dir / "logs" / f"{index}-{attempt}.log",
+                )
+
             env = {ARRAY_INDEX_VAR_NAME: FLYTE_K8S_ARRAY_INDEX, FLYTE_K8S_ARRAY_INDEX: str(index)}
             try:
-                outputs = self.run_pod(template, record, input_file, folders, env)
+                # Each element is retried on its own (the handler keeps per-element attempts and
+                # system failures), by the sub-node's retry strategy.
+                outputs = self.run_attempts(template, record, input_file, folders, env, policy)
             except PodError as error:
                 failures.append(error)
                 return None
@@ -350,7 +391,7 @@ class Execution:
         reported = len(self.tasks)
         with ThreadPoolExecutor(max_workers=parallelism) as pool:
             results = list(pool.map(element, range(size)))
-        self.tasks[reported:] = sorted(self.tasks[reported:], key=lambda record: record["index"])
+        self.tasks[reported:] = sorted(self.tasks[reported:], key=lambda record: (record["index"], record.get("attempt", 0)))
         if size - len(failures) < min_successes:
             raise PodError(f"node {node_path}: {len(failures)} of {size} elements failed, {min_successes} must succeed; first:\n{failures[0]}")
         # The gathered lists, in index order; an element that failed (when allowed to) is none.
@@ -377,21 +418,48 @@ class Execution:
         with self.lock:
             self.tasks.append(entry)
 
-    def run_pod(self, template, record: dict, input_file: Path, folders: "PodFolders", extra_env: dict[str, str]) -> dict[str, lit.Literal]:
+    def run_attempts(self, template, record: dict, input_file: Path, folders, extra_env: dict[str, str], policy: "RetryPolicy") -> dict[str, lit.Literal]:
+        """A task node's attempts, as flytepropeller's node executor makes them: a failed attempt
+        that is recoverable runs again as a new attempt while its budget allows (SYSTEM failures:
+        MAX_SYSTEM_RETRIES; others: the task's retries, less the system failures), on a
+        non-interruptible node once the system failures reach the threshold; a failure that is not
+        recoverable ends the node."""
+        attempt = system_failures = 0
+        while True:
+            interruptible = policy.interruptible and not above_interruptible_threshold(system_failures, MAX_SYSTEM_RETRIES + 1)
+            failure = self.run_pod(template, {**record, "attempt": attempt, "interruptible": interruptible}, input_file, folders, extra_env, attempt, policy)
+            if isinstance(failure, dict):
+                return failure  # the outputs
+            where = f"task {template.id.name} (node {record['node']}), attempt {attempt}"
+            if not failure.recoverable:
+                raise PodError(f"{where} failed, not recoverable ({failure.kind} {failure.code}):\n{failure.message}")
+            if failure.kind == "SYSTEM":
+                current, most = system_failures, MAX_SYSTEM_RETRIES
+                system_failures += 1
+            else:
+                current, most = attempt + 1 - system_failures, policy.max_attempts
+            if current >= most:
+                raise PodError(f"{where} failed: RetriesExhausted|{failure.code} [{current}/{most}] ({failure.kind}):\n{failure.message}")
+            attempt += 1
+
+    def run_pod(self, template, record: dict, input_file: Path, folders, extra_env: dict[str, str], attempt: int, policy: "RetryPolicy"):
+        """One attempt in one container: its outputs, or the Failure propeller would make of it."""
         container = template.container
         if container is None:
             raise PodError(f"task {template.id.name} has no container: only container tasks are emulated")
+        folders = folders(attempt)
         for folder in (folders.outputs, folders.raw, folders.checkpoint):
             folder.mkdir(parents=True, exist_ok=True)
             folder.chmod(0o777)  # the pod's user writes here, as a pod's role writes to the bucket
         folders.log.parent.mkdir(parents=True, exist_ok=True)
+        previous = folders.checkpoint.parent / str(attempt - 1)
         values = {
             "input": str(input_file),
             "inputprefix": str(input_file.parent),
             "outputprefix": str(folders.outputs),
             "rawoutputdataprefix": str(folders.raw),
             "checkpointoutputprefix": str(folders.checkpoint),
-            "prevcheckpointprefix": '""',
+            "prevcheckpointprefix": str(previous) if attempt > 0 else '""',
             "remote_package_path": str(self.code),
         }
 
@@ -413,43 +481,147 @@ class Execution:
             "FLYTE_INTERNAL_EXECUTION_WORKFLOW": record["node"],
             "FLYTE_INTERNAL_TASK_NAME": template.id.name,
             "FLYTE_INTERNAL_TASK_VERSION": template.id.version or "package",
-            "FLYTE_ATTEMPT_NUMBER": "0",
+            "FLYTE_ATTEMPT_NUMBER": str(attempt),
             **extra_env,
             **{pair.key: pair.value for pair in container.env},
         }
-        docker = ["docker", "run", "--rm", "--network", "none", "--volume", f"{self.store}:{self.store}"]
+        name = f"flyte-pod-{uuid.uuid4().hex[:16]}"
+        docker = ["docker", "run", "--name", name, "--network", "none", "--volume", f"{self.store}:{self.store}"]
         docker += resource_flags(container.resources)
         for key, value in env.items():
             docker += ["--env", f"{key}={value}"]
         if command:
             docker += ["--entrypoint", command[0]]
         docker += [container.image, *command[1:], *args]
+        lose_node = (template.id.name, attempt) in self.lost_nodes
         started = time.monotonic()
-        with folders.log.open("wb") as out:
-            result = subprocess.run(docker, stdout=out, stderr=subprocess.STDOUT, check=False)
+        timed_out = False
+        try:
+            with folders.log.open("wb") as out:
+                process = subprocess.Popen(docker, stdout=out, stderr=subprocess.STDOUT)
+                if lose_node:
+                    # The node goes away under the running pod: its container is killed (SIGKILL).
+                    while process.poll() is None and container_state(name).get("Running") is not True:
+                        time.sleep(0.05)
+                    subprocess.run(["docker", "kill", "--signal", "KILL", name], capture_output=True, check=False)
+                try:
+                    # The execution deadline (the node's timeout) is counted from the attempt's start.
+                    process.wait(timeout=policy.timeout or None)
+                except subprocess.TimeoutExpired:
+                    timed_out = True
+                    subprocess.run(["docker", "kill", "--signal", "KILL", name], capture_output=True, check=False)
+                    process.wait()
+            state = container_state(name)
+        finally:
+            subprocess.run(["docker", "rm", "--force", name], capture_output=True, check=False)
         ended = time.monotonic()
+        exit_code = state.get("ExitCode", process.returncode)
         facts = {
             "cached": False,
             "seconds": round(ended - started, 2),
             "start": round(started - self.started, 2),
             "end": round(ended - self.started, 2),
             "log": str(folders.log),
-            "exit": result.returncode,
+            "exit": exit_code,
+            **({"lost_node": True} if lose_node else {}),
         }
-        errors = glob.glob(str(folders.outputs / "error*.pb"))
-        outputs_file = folders.outputs / "outputs.pb"
-        if result.returncode != 0 or errors:
-            self.report(record, **facts)
+
+        def failed(failure: "Failure") -> "Failure":
             tail = "\n".join(folders.log.read_text(errors="replace").splitlines()[-15:])
-            raise PodError(f"task {template.id.name} (node {record['node']}) failed, exit {result.returncode}:\n{tail}")
+            failure.message = f"exit {exit_code}: {failure.message}\n{tail}".rstrip()
+            self.report(record, **facts, error={"kind": failure.kind, "code": failure.code, "recoverable": failure.recoverable})
+            return failure
+
+        if timed_out:
+            return failed(Failure("USER", "TimeoutExpired", True, f"task execution timeout [{policy.timeout}s] expired"))
+        if exit_code != 0:
+            return failed(pod_failure(state, exit_code))
+        error_files = sorted(glob.glob(str(folders.outputs / "error*.pb")))
+        if error_files:
+            return failed(error_document(Path(error_files[0])))
+        outputs_file = folders.outputs / "outputs.pb"
         if not outputs_file.exists():
-            self.report(record, **facts)
             if template.interface.outputs:
-                raise PodError(f"task {template.id.name} (node {record['node']}) wrote no outputs.pb")
+                return failed(Failure("USER", "OutputsNotFound", True, "Outputs not generated by task execution"))
+            self.report(record, **facts)
             return {}
         outputs = read_literal_map(outputs_file)
         self.report(record, outputs, **facts)
         return outputs
+
+
+# --- Retries, as flytepropeller makes them --------------------------------------------------------
+
+# flytepropeller's node config defaults (pkg/controller/config/config.go): system failures have their
+# own budget; the last attempt(s) run on a regular node (interruptible-failure-threshold -1: the last).
+MAX_SYSTEM_RETRIES = 3
+INTERRUPTIBLE_FAILURE_THRESHOLD = -1
+DEFAULT_MAX_ATTEMPTS = 1
+
+
+def above_interruptible_threshold(failures: int, max_attempts: int, threshold: int = INTERRUPTIBLE_FAILURE_THRESHOLD) -> bool:
+    """isAboveInterruptibleFailureThreshold (nodes/node_exec_context.go)."""
+    if threshold > 0:
+        return failures >= threshold
+    return failures >= max_attempts + threshold
+
+
+class RetryPolicy:
+    """What the compiler makes of a node's and its task's metadata (transformers/k8s): attempts
+    (the node's retries, else the task's, plus one), the execution deadline (the node's timeout,
+    flytekit copies the task's) and whether it runs interruptible (the node's, else the
+    execution's: not)."""
+
+    def __init__(self, max_attempts: int, timeout: float, interruptible: bool):
+        self.max_attempts, self.timeout, self.interruptible = max_attempts, timeout, interruptible
+
+    @classmethod
+    def of(cls, node_metadata, template) -> "RetryPolicy":
+        if node_metadata is not None and not isinstance(node_metadata, NodeMetadata):
+            node_metadata = NodeMetadata.from_flyte_idl(node_metadata)  # an ArrayNode's sub-node, as protobuf
+        retries = node_metadata.retries.retries if node_metadata is not None else 0
+        if not retries and template.metadata is not None and template.metadata.retries is not None:
+            retries = template.metadata.retries.retries
+        timeout = node_metadata.timeout.total_seconds() if node_metadata is not None else 0.0
+        interruptible = bool(node_metadata.interruptible) if node_metadata is not None else False
+        return cls(retries + 1 if retries else DEFAULT_MAX_ATTEMPTS, timeout, interruptible)
+
+
+class Failure:
+    """A failed attempt as propeller classifies it: its kind (USER or SYSTEM: which budget a retry
+    takes), code, and whether it may be retried at all."""
+
+    def __init__(self, kind: str, code: str, recoverable: bool, message: str):
+        self.kind, self.code, self.recoverable, self.message = kind, code, recoverable, message
+
+
+def container_state(name: str) -> dict:
+    result = subprocess.run(["docker", "inspect", "--format", "{{json .State}}", name], capture_output=True, text=True, check=False)
+    return json.loads(result.stdout) if result.returncode == 0 and result.stdout.strip() else {}
+
+
+def pod_failure(state: dict, exit_code: int) -> Failure:
+    """A failed pod (flytek8s.DemystifyFailure): killed for memory, a user error (OOMKilled); killed
+    by SIGKILL (a lost or preempted node), a system error (Interrupted); any other exit, for which
+    Kubernetes records no reason, a system error too ("UnknownError" is classed as one). All are
+    retryable."""
+    if state.get("OOMKilled"):
+        return Failure("USER", "OOMKilled", True, "the container was killed for memory")
+    if exit_code == 137:
+        return Failure("SYSTEM", "Interrupted", True, "the container was killed (SIGKILL)")
+    return Failure("SYSTEM", "Interrupted", True, "the pod failed; Kubernetes gave no reason")
+
+
+def error_document(path: Path) -> Failure:
+    """The error.pb flytekit wrote (ioutils errorDoc2ExecutionError): its origin is the kind, and
+    only a RECOVERABLE one is retried (FlyteRecoverableException, or an error of flytekit's own;
+    any other exception in the task is NON_RECOVERABLE)."""
+    document = _parse(errors_pb2.ErrorDocument, path.read_bytes())
+    error = document.error
+    kind = execution_pb2.ExecutionError.ErrorKind.Name(error.origin)
+    recoverable = error.kind == errors_pb2.ContainerError.RECOVERABLE
+    message = error.message.strip().splitlines()[-1] if error.message.strip() else ""
+    return Failure(kind, error.code, recoverable, message)
 
 
 class PodFolders:
@@ -614,6 +786,13 @@ def main() -> int:
     parser.add_argument("--store", type=Path)
     parser.add_argument("--execution", default="pod-run")
     parser.add_argument("--source", type=Path, default=Path("src"))
+    parser.add_argument(
+        "--lose-node",
+        action="append",
+        default=[],
+        metavar="TASK:ATTEMPT",
+        help="the node under that attempt of TASK is lost once its pod runs: the container is killed (SIGKILL)",
+    )
     arguments = parser.parse_args()
     given = dict(item.split("=", 1) for item in arguments.input)
     try:
@@ -628,9 +807,15 @@ def main() -> int:
         store.mkdir(parents=True, exist_ok=True)
         store.chmod(0o755)  # the pods' user reads the code and inputs (a temp folder may be 0700)
         package = Package(arguments.package, store / "packages" / arguments.execution)
-        execution = Execution(package, store, arguments.execution)
+        lost = {(task, int(attempt)) for task, attempt in (item.rsplit(":", 1) for item in arguments.lose_node)}
+        execution = Execution(package, store, arguments.execution, lost)
         started = time.monotonic()
-        outputs = execution.launch(arguments.workflow, given)
+        try:
+            outputs = execution.launch(arguments.workflow, given)
+        except PodError as error:
+            # The pods that ran, and why the execution failed, still as JSON on stdout.
+            print(json.dumps({"tasks": execution.tasks, "seconds": round(time.monotonic() - started, 2), "error": str(error)}))
+            raise
         print(
             json.dumps(
                 {

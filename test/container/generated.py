@@ -86,15 +86,27 @@ class Project:
         return str(self.path / ".venv" / "bin" / "python")
 
     def pods(
-        self, store: Path, execution: str = "first", workflow: str = "workflows.full.full", package: str = PACKAGE, **inputs: str
+        self,
+        store: Path,
+        execution: str = "first",
+        workflow: str = "workflows.full.full",
+        package: str = PACKAGE,
+        lose_nodes: tuple[str, ...] = (),
+        check: bool = True,
+        **inputs: str,
     ) -> dict:
         """Every task of WORKFLOW from PACKAGE (`make package`'s), each in its own container (an
         ArrayNode's task, one per element), unless an earlier execution in STORE cached its outputs
-        (see flyte_pod.py)."""
+        (see flyte_pod.py); a failed attempt retried as flytepropeller retries it. LOSE_NODES
+        (TASK:ATTEMPT) are the attempts whose node the cluster loses. Without CHECK, an execution
+        that failed gives its pods and its "error" instead of raising."""
         given = [f"--input={name}={value}" for name, value in inputs.items()]
         args = ["pods", "--package", package, "--workflow", workflow, "--store", str(store)]
-        args += ["--execution", execution, *given]
-        return json.loads(self.run(self.python, str(POD_RUNNER), *args, timeout=1800).stdout)
+        args += ["--execution", execution, *given, *(f"--lose-node={item}" for item in lose_nodes)]
+        result = self.run(self.python, str(POD_RUNNER), *args, timeout=1800, check=check)
+        if not result.stdout.strip():
+            raise CommandFailed(f"flyte_pod.py {' '.join(args)} exited {result.returncode} with no JSON:\n{result.stderr[-3000:]}")
+        return json.loads(result.stdout)
 
     def inspect(self) -> dict:
         """What dist/flyte-package.tgz holds: each task's image, args and resources, each launch

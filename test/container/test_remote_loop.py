@@ -406,3 +406,148 @@ def same_image_inputs(one: Path, other: Path) -> bool:
     installing)."""
     names = ["Dockerfile", "Pipfile", "pyproject.toml"]
     return all(filecmp.cmp(one / name, other / name, shallow=False) for name in names if (other / name).exists())
+
+
+# --- Retries: tasks that survive the cluster -----------------------------------------------------
+
+PROCESS = "workflows.process_raw_data.process_raw_data"
+PROCESS_TASK = "tasks.process_raw_data.process_raw_data_task"
+# Failures the test adds to the project's code, chosen by the execution's name (flyte_pod.py sets
+# FLYTE_INTERNAL_EXECUTION_ID, as propeller does) and the attempt (FLYTE_ATTEMPT_NUMBER).
+FAILURE_INJECTION = '''"""Failures injected by test/container/test_remote_loop.py."""
+import os
+
+from flytekit.exceptions.user import FlyteRecoverableException
+
+
+def inject() -> None:
+    execution = os.environ.get("FLYTE_INTERNAL_EXECUTION_ID", "")
+    attempt = int(os.environ.get("FLYTE_ATTEMPT_NUMBER", "0"))
+    print(f"failure_injection: execution {execution}, attempt {attempt}", flush=True)
+    if execution == "recoverable-once" and attempt == 0 or execution == "recoverable-always":
+        raise FlyteRecoverableException(f"a recoverable failure on attempt {attempt}")
+    if execution == "not-recoverable":
+        raise ValueError(f"a plain exception on attempt {attempt}")
+'''
+# Execution name -> the attempts of process_raw_data_task whose node is lost (SIGKILL).
+FAILURE_SCENARIOS = {
+    "lost-node": (0,),
+    "recoverable-once": (),
+    "recoverable-always": (),
+    "not-recoverable": (),
+    "lost-nodes": (0, 1, 2),
+    "lost-nodes-always": (0, 1, 2, 3),
+}
+
+
+@pytest.fixture(scope="module")
+def failure_runs(variant: Variant, package: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """process_raw_data (one task) from a package of the project with failures injected into its
+    task and INTERRUPTIBLE = True, run as pods once per scenario, each in a store of its own (no
+    cache shared), all at once. The project's files and package are restored after packaging."""
+    if variant.name != ONE_VARIANT:
+        pytest.skip(f"a test of the pipeline, run on the {ONE_VARIANT} variant")
+    project = variant.project
+    source = project.path / "src" / "tasks" / "process_raw_data.py"
+    settings = project.path / "src" / "tasks" / "settings.py"
+    injection = project.path / "src" / "failure_injection.py"
+    packaged = project.path / PACKAGE
+    kept = tmp_path_factory.mktemp("kept")
+    originals = {path: path.read_text() for path in (source, settings)}
+    shutil.copyfile(packaged, kept / "package.tgz")
+    failing = kept / "failing.tgz"
+    try:
+        injection.write_text(FAILURE_INJECTION)
+        # Imported at the module's top, so `--copy auto` packages it (it copies the modules loaded).
+        anchor = "from tasks.settings import pipeline_task\n"
+        assert anchor in originals[source] and "INTERRUPTIBLE = False\n" in originals[settings]
+        source.write_text(originals[source].replace(anchor, anchor + "import failure_injection\n"))
+        insert_into_function(source, "process_raw_data_task", "failure_injection.inject()")
+        settings.write_text(originals[settings].replace("INTERRUPTIBLE = False\n", "INTERRUPTIBLE = True\n"))
+        project.make("package", REGISTRY=variant.registry)
+        shutil.move(packaged, failing)
+    finally:
+        for path, text in originals.items():
+            path.write_text(text)
+        injection.unlink(missing_ok=True)
+        shutil.copyfile(kept / "package.tgz", packaged)
+
+    def execute(name: str) -> dict:
+        lost = tuple(f"{PROCESS_TASK}:{attempt}" for attempt in FAILURE_SCENARIOS[name])
+        store = tmp_path_factory.mktemp(f"store-{name}")
+        return project.pods(store, execution=name, workflow=PROCESS, package=str(failing), lose_nodes=lost, check=False, raw_data=SAMPLE)
+
+    with ThreadPoolExecutor(len(FAILURE_SCENARIOS)) as pool:
+        return dict(zip(FAILURE_SCENARIOS, pool.map(execute, FAILURE_SCENARIOS)))
+
+
+def attempts(run: dict) -> list[dict]:
+    pods = [pod for pod in run["tasks"] if pod["task"] == PROCESS_TASK]
+    assert [pod["attempt"] for pod in pods] == list(range(len(pods))), "attempts numbered from 0, in order"
+    assert len({pod["log"] for pod in pods}) == len(pods), "each attempt a pod of its own"
+    return pods
+
+
+def check_succeeded(run: dict, pods: list[dict]) -> None:
+    """The last attempt succeeded, told its number, writing under <node outputs>/<attempt>; the
+    workflow's output is its output."""
+    assert "error" not in run, run.get("error")
+    last = pods[-1]
+    assert last["exit"] == 0 and "error" not in last
+    assert f"attempt {last['attempt']}" in Path(last["log"]).read_text()
+    primary = Path(run["outputs"]["o0"]["uri"])
+    assert primary.stat().st_size > 0
+    assert run["outputs"] == last["outputs"]
+    written = sorted(path.parent.name for path in Path(run["store"]).glob("*/n0/outputs/*/outputs.pb"))
+    assert written == [str(last["attempt"])], "outputs.pb only under the successful attempt's output prefix"
+
+
+def test_a_task_whose_node_is_lost_runs_again_and_succeeds(failure_runs: dict[str, dict]) -> None:
+    run = failure_runs["lost-node"]
+    first, second = attempts(run)
+    # The cluster lost the node under the first pod: killed (SIGKILL), a system error, retried.
+    assert first["lost_node"] and first["exit"] == 137
+    assert first["error"] == {"kind": "SYSTEM", "code": "Interrupted", "recoverable": True}
+    check_succeeded(run, [first, second])
+    # Both on interruptible (spot) nodes: one system failure is under the threshold.
+    assert [first["interruptible"], second["interruptible"]] == [True, True]
+
+
+def test_a_recoverable_error_is_retried_and_the_retry_succeeds(failure_runs: dict[str, dict]) -> None:
+    run = failure_runs["recoverable-once"]
+    first, second = attempts(run)
+    # flytekit wrote error.pb: a FlyteRecoverableException, a user error that may be retried.
+    assert first["exit"] == 0 and first["error"] == {"kind": "USER", "code": "USER:Recoverable", "recoverable": True}
+    assert "attempt 0" in Path(first["log"]).read_text()
+    check_succeeded(run, [first, second])
+
+
+def test_a_recoverable_error_is_retried_as_many_times_as_the_task_says(failure_runs: dict[str, dict]) -> None:
+    run = failure_runs["recoverable-always"]
+    pods = attempts(run)
+    # RETRIES = 2 (src/tasks/settings.py): three attempts, then the node fails.
+    assert len(pods) == 3 and all(pod["error"]["recoverable"] and pod["error"]["kind"] == "USER" for pod in pods)
+    assert "RetriesExhausted" in run["error"] and "outputs" not in run
+
+
+def test_a_plain_exception_is_not_retried(failure_runs: dict[str, dict]) -> None:
+    run = failure_runs["not-recoverable"]
+    [only] = attempts(run)
+    assert only["error"]["kind"] == "USER" and only["error"]["recoverable"] is False
+    assert "not recoverable" in run["error"] and "ValueError" in run["error"]
+    assert "outputs" not in run
+
+
+def test_system_failures_have_a_budget_of_their_own_the_last_attempt_on_a_regular_node(failure_runs: dict[str, dict]) -> None:
+    # Three lost nodes (more than RETRIES = 2: system failures are not counted against them); the
+    # fourth attempt, past the interruptible failure threshold, runs on a regular node and succeeds.
+    run = failure_runs["lost-nodes"]
+    pods = attempts(run)
+    assert [pod.get("lost_node", False) for pod in pods] == [True, True, True, False]
+    assert [pod["interruptible"] for pod in pods] == [True, True, True, False]
+    check_succeeded(run, pods)
+    # A fourth lost node exhausts the budget (max-node-retries-system-failures = 3).
+    run = failure_runs["lost-nodes-always"]
+    pods = attempts(run)
+    assert len(pods) == 4 and all(pod["error"]["kind"] == "SYSTEM" for pod in pods)
+    assert "RetriesExhausted" in run["error"]
