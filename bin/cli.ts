@@ -8,6 +8,7 @@
 import type { GeneratorName } from './run.js';
 import { APP_FLAGS, INIT_GENERATOR_FLAGS, UPGRADE_FLAGS, WORKFLOW_FLAGS } from '../generators/lib/flags.js';
 import { UserError } from '../generators/lib/errors.js';
+import { ignoreClosedReader } from '../generators/lib/output.js';
 import { generatorVersion } from '../generators/lib/context.js';
 import { QUESTIONS, flagHelp, flagOf } from '../generators/lib/questions.js';
 
@@ -105,6 +106,9 @@ async function main(argv: string[]): Promise<number> {
   await runGenerator(command.generator, [...rest, ...(command.extraArgs ?? [])], rest.includes('--force'));
   return 0;
 }
+
+// Results go to stdout: a reader that stops reading (`| head`) must not end the command half-way.
+ignoreClosedReader(process.stdout);
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -3,10 +3,11 @@
  * plan.txt` keeps the plan, `new … > files.txt` the files it made, and an error never lands in the
  * file. yeoman's own log writes to stderr; the commands write their results to stdout.
  */
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { runBin, ROOT } from './helpers/project.js';
+import { execa } from 'execa';
+import { BIN, runBin, ROOT } from './helpers/project.js';
 import { startMoto, type Moto } from './helpers/moto.js';
 
 const workspace = () => mkdtempSync(join(tmpdir(), 'fp-streams-'));
@@ -39,6 +40,16 @@ describe('flyte-pipeline new', () => {
     expect(String(result.stderr)).toMatch(/Installing Python dependencies: pipenv install --dev/);
     expect(String(result.stdout)).not.toMatch(/Installing|stand-in pipenv/);
     expect(String(result.stdout)).toContain('Done. Churn is in ./churn.');
+  });
+
+  it('a reader that stops reading stdout (| head -1) does not end the command half-way', async () => {
+    const cwd = workspace();
+    const child = execa(process.execPath, [BIN, 'new', 'Churn', ...NEW], { cwd, reject: false, stdin: 'ignore', buffer: false });
+    child.stdout?.once('data', () => child.stdout?.destroy());
+    const result = await child;
+    expect([result.exitCode, String(result.stderr ?? '')]).toEqual([0, expect.not.stringContaining('EPIPE')]);
+    expect(existsSync(join(cwd, 'churn', '.git'))).toBe(true);
+    expect(existsSync(join(cwd, 'churn', '.yo-rc.json'))).toBe(true);
   });
 
   it('a refusal on stderr, and nothing on stdout', async () => {
