@@ -16,7 +16,7 @@ from tasks.layers import METRICS, read_table, save
 from tasks.problem import LOWER_IS_BETTER, Problem, better, labels, measure
 from tasks.problem import measure_model, resolve
 from tasks.settings import pipeline_task
-from tasks.train_model import fit_setting
+from tasks.train_model import fit_setting, score_sample
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,8 +42,16 @@ def baseline_metrics(
     import numpy as np
     from sklearn.dummy import DummyClassifier, DummyRegressor
 
-    dummy = DummyClassifier() if problem.is_classification else DummyRegressor()
-    dummy.fit(np.zeros((len(train), 1)), labels(train, problem))
+    target = labels(train, problem)
+    if problem.is_classification:
+        # Fitted on each class once, weighted by its rows: the same shares, without
+        # sorting every row's class name.
+        counts = target.value_counts()
+        dummy = DummyClassifier().fit(
+            np.zeros((len(counts), 1)), counts.index, sample_weight=counts.to_numpy()
+        )
+    else:
+        dummy = DummyRegressor().fit(np.zeros((len(target), 1)), target)
     rows = np.zeros((len(predictions), 1))
     proba = None
     if problem.is_classification:
@@ -140,7 +148,7 @@ def evaluation(
         "lower_is_better": metric in LOWER_IS_BETTER,
         "score": metrics[metric],
         "metrics": metrics,
-        "train_metrics": measure_model(model, train, problem),
+        "train_metrics": measure_model(model, score_sample(train), problem),
         "baseline": baseline,
         "previous": previous,
         "candidates": [

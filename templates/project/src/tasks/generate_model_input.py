@@ -32,7 +32,9 @@ def split_data(
     data: pd.DataFrame, test_size: float, validation_size: float, seed: int
 ) -> Splits:
     """`test_size` and `validation_size` are fractions of all rows; a classification
-    is split stratified, so that each set has every class in its share."""
+    is split stratified, so that each set has every class in its share. Each set's
+    rows are in random order."""
+    import numpy as np
     from sklearn.model_selection import train_test_split
 
     check_splits(test_size, validation_size, "the split")
@@ -43,15 +45,20 @@ def split_data(
         )
     problem = resolve(data)
     strata = labels(data, problem) if problem.is_classification else None
+    # Row numbers are split, and each set is taken from the table once: splitting the
+    # table itself would copy it twice.
     try:
         train_and_test, validation = train_test_split(
-            data, test_size=validation_size, random_state=seed, stratify=strata
+            np.arange(len(data)),
+            test_size=validation_size,
+            random_state=seed,
+            stratify=strata,
         )
         train, test = train_test_split(
             train_and_test,
             test_size=test_size / (1 - validation_size),
             random_state=seed,
-            stratify=None if strata is None else strata[train_and_test.index],
+            stratify=None if strata is None else strata.iloc[train_and_test],
         )
     except ValueError as error:
         counts = strata.value_counts() if strata is not None else None
@@ -67,9 +74,7 @@ def split_data(
             " validation_size in src/dataset.py",
         ) from error
     return Splits(
-        train.reset_index(drop=True),
-        test.reset_index(drop=True),
-        validation.reset_index(drop=True),
+        *(data.take(rows).reset_index(drop=True) for rows in (train, test, validation))
     )
 
 

@@ -83,6 +83,37 @@ def save_table(frame: pd.DataFrame, name: str) -> FlyteFile:
     return save(name, lambda path: frame.to_parquet(path, index=False))
 
 
+def missing_values(file: FlyteFile) -> tuple[int, pd.Series]:
+    """A Parquet table's rows, and the missing values of each of its columns: counted
+    from the statistics its writer keeps for every column (a column without them is
+    read)."""
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    path = file.download()
+    try:
+        metadata = pq.ParquetFile(path).metadata
+    except Exception as error:
+        raise PipelineError(
+            f"{file.path} is not a Parquet table ({error})",
+            "pass the file the previous step wrote, or run that step again",
+        ) from error
+    counted: dict[str, int] = {}
+    for column in range(metadata.num_columns):
+        chunks = [
+            metadata.row_group(group).column(column).statistics
+            for group in range(metadata.num_row_groups)
+        ]
+        if all(chunk is not None and chunk.has_null_count for chunk in chunks):
+            name = metadata.schema.column(column).name
+            counted[name] = sum(chunk.null_count for chunk in chunks)
+    names = metadata.schema.to_arrow_schema().names
+    unknown = [name for name in names if name not in counted]
+    if unknown:
+        counted.update(read_table(file, columns=unknown).isna().sum())
+    return metadata.num_rows, pd.Series([counted[name] for name in names], names)
+
+
 def read_table(file: FlyteFile, columns: Optional[list[str]] = None) -> pd.DataFrame:
     """A table input (or some of its columns), from the Parquet file an earlier step
     wrote."""

@@ -191,25 +191,32 @@ def measure(
             "mae": float(metrics.mean_absolute_error(truth, predicted)),
             "r2": float(metrics.r2_score(truth, predicted)),
         }
+    # Classes are counted as numbers (binary: positive or not; multiclass: their place
+    # in problem.classes): the same counts as their names give, without sorting text.
     if problem.type == "binary":
         positive = problem.positive_class
         hits = (truth == positive).to_numpy()
+        predicted_hits = np.asarray(predicted) == positive
         scores = np.clip(np.asarray(proba, dtype=float), 1e-15, 1 - 1e-15)
         both = hits.any() and not hits.all()
         return {
             "roc_auc": float(metrics.roc_auc_score(hits, scores)) if both else 0.5,
             "average_precision": float(metrics.average_precision_score(hits, scores)),
-            "f1": float(metrics.f1_score(truth, predicted, pos_label=positive)),
+            "f1": float(metrics.f1_score(hits, predicted_hits)),
             "precision": float(
-                metrics.precision_score(
-                    truth, predicted, pos_label=positive, zero_division=0
-                )
+                metrics.precision_score(hits, predicted_hits, zero_division=0)
             ),
-            "recall": float(metrics.recall_score(truth, predicted, pos_label=positive)),
-            "accuracy": float(metrics.accuracy_score(truth, predicted)),
+            "recall": float(metrics.recall_score(hits, predicted_hits)),
+            "accuracy": float(metrics.accuracy_score(hits, predicted_hits)),
             "log_loss": float(metrics.log_loss(hits, scores, labels=[False, True])),
             "brier": float(metrics.brier_score_loss(hits, scores)),
         }
+    import pandas as pd
+
+    truth, predicted = (
+        pd.Categorical(np.asarray(values), categories=problem.classes).codes
+        for values in (truth, predicted)
+    )
     average = {"average": "macro", "zero_division": 0}
     return {
         "f1_macro": float(metrics.f1_score(truth, predicted, **average)),
@@ -218,7 +225,9 @@ def measure(
         "precision_macro": float(metrics.precision_score(truth, predicted, **average)),
         "recall_macro": float(metrics.recall_score(truth, predicted, **average)),
         "log_loss": float(
-            metrics.log_loss(truth, np.asarray(proba), labels=list(problem.classes))
+            metrics.log_loss(
+                truth, np.asarray(proba), labels=list(range(len(problem.classes)))
+            )
         ),
     }
 

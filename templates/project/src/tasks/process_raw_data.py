@@ -44,9 +44,10 @@ def clean_raw_data(raw: pd.DataFrame) -> pd.DataFrame:
     them. `attrs["rows_dropped"]` says how many rows were left out, and why."""
     problem = resolve(raw)
     known = raw[problem.target].notna()
-    data = raw[known].reset_index(drop=True)
-    data[problem.target] = clean_target(data[problem.target]).to_numpy()
     dropped = int((~known).sum())
+    # The table is copied only when rows go (pandas copies a column on write).
+    data = (raw[known] if dropped else raw).reset_index(drop=True)
+    data[problem.target] = clean_target(data[problem.target]).to_numpy()
     if dropped:
         print(
             f"process_raw_data: dropped {dropped} of {len(raw)} rows"

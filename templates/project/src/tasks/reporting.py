@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from flytekit import Deck
 from flytekit.deck import DeckField
 
+from dataset import DATASET
 from tasks.content_hash import HashedFile, ParquetFile
 from tasks.generate_model_output import load_model
-from tasks.layers import MODEL_CARD, REPORT, read_table, save
+from tasks.layers import MODEL_CARD, REPORT, missing_values, read_table, save
 from tasks.problem import Problem, features, labels, resolve
 from tasks.settings import PROJECT, pipeline_task
+from tasks.train_model import TRAIN_SCORE_ROWS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +46,37 @@ STYLE = """
 """
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TOP_FEATURES = 15
+# Permutation importance scores the model 3 times per column: on a sample of this many
+# validation rows (seeded) when there are more, it ranks the columns as well.
+IMPORTANCE_ROWS = 10_000
 MAX_ROC_CLASSES = 10
+
+
+class SplitSummary(NamedTuple):
+    """What the report shows of a split: its rows, the missing values of each column,
+    and its target and left-out columns."""
+
+    rows: int
+    missing: pd.Series
+    columns: pd.DataFrame
+
+
+def summarize(split: pd.DataFrame) -> SplitSummary:
+    """A split's summary, from the table."""
+    return SplitSummary(len(split), split.isna().sum(), split[key_columns(split)])
+
+
+def read_summary(file: ParquetFile) -> SplitSummary:
+    """A split's summary, from its Parquet file: the rows and missing values from the
+    file's metadata, and only the target and left-out columns read."""
+    rows, missing = missing_values(file)
+    return SplitSummary(rows, missing, read_table(file, columns=key_columns(missing)))
+
+
+def key_columns(columns: Any) -> list[str]:
+    """Of the target and left-out columns, those among `columns` (resolve says which
+    are missing)."""
+    return [name for name in (DATASET.target, *DATASET.leave_out) if name in columns]
 
 
 def table(id: str, caption: str, header: list[str], rows: list[list[Any]]) -> str:
@@ -108,14 +140,14 @@ def new_figure(size: tuple[float, float] = (5, 4.2)) -> tuple[Figure, Any]:
     return figure, figure.subplots()
 
 
-def header_section(metrics: dict[str, Any], splits: dict[str, pd.DataFrame]) -> str:
+def header_section(metrics: dict[str, Any], splits: dict[str, SplitSummary]) -> str:
     data = metrics["data"]
     rows = [
         ["Project", PROJECT],
         ["Data", f"{data.get('file', '?')} (sha256 {str(data.get('sha256'))[:12]})"],
         ["Target", metrics["target"]],
         ["Problem type", metrics["problem_type"]],
-        ["Rows", ", ".join(f"{name} {len(split)}" for name, split in splits.items())],
+        ["Rows", ", ".join(f"{name} {split.rows}" for name, split in splits.items())],
         ["Code version", metrics.get("code_version", "–")],
         ["Report made", datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")],
     ]
@@ -149,7 +181,8 @@ def headline_section(metrics: dict[str, Any]) -> str:
         "headline", f"Headline: {metric}", ["", "Value", "Change"], rows
     ) + table(
         "scores",
-        "Train against validation (and the baseline)",
+        f"Train (a sample of at most {TRAIN_SCORE_ROWS:,} rows) against validation"
+        " (and the baseline)",
         ["Metric", "Train", "Validation", "Baseline"],
         scores,
     )
@@ -335,27 +368,32 @@ def regression_section(predictions: pd.DataFrame) -> str:
 def importance_section(
     model: Any, validation: pd.DataFrame, problem: Problem, seed: int
 ) -> str:
-    """Permutation importance of each raw column on the validation set: how much the
-    score falls when the column's values are shuffled."""
+    """Permutation importance of each raw column on the validation set (a sample of
+    IMPORTANCE_ROWS rows of a larger one): how much the score falls when the column's
+    values are shuffled."""
     from sklearn.inspection import permutation_importance
+
+    rows = validation
+    if len(validation) > IMPORTANCE_ROWS:
+        rows = validation.sample(IMPORTANCE_ROWS, random_state=seed)
 
     scoring = {
         "binary": "roc_auc",
         "multiclass": "f1_macro",
         "regression": "neg_root_mean_squared_error",
     }[problem.type]
-    rows_x = features(validation, problem)
+    rows_x = features(rows, problem)
     found = permutation_importance(
         model,
         rows_x,
-        labels(validation, problem),
+        labels(rows, problem),
         scoring=scoring,
         n_repeats=3,
         random_state=seed,
         n_jobs=1,
     )
     order = found.importances_mean.argsort()[::-1][:TOP_FEATURES]
-    rows = [
+    top = [
         [
             str(rows_x.columns[i]),
             float(found.importances_mean[i]),
@@ -363,23 +401,27 @@ def importance_section(
         ]
         for i in order
     ]
-    caption = (
-        f"Permutation importance (validation, {scoring}): the top"
-        f" {len(rows)} of {rows_x.shape[1]} columns"
+    sample = (
+        f", a sample of {len(rows):,} of its {len(validation):,} rows"
+        if len(rows) < len(validation)
+        else ""
     )
-    return table("importance", caption, ["Column", "Score drop", "Spread (std)"], rows)
+    caption = (
+        f"Permutation importance (validation{sample}, {scoring}): the top"
+        f" {len(top)} of {rows_x.shape[1]} columns"
+    )
+    return table("importance", caption, ["Column", "Score drop", "Spread (std)"], top)
 
 
 def data_section(
-    metrics: dict[str, Any], splits: dict[str, pd.DataFrame], problem: Problem
+    metrics: dict[str, Any], splits: dict[str, SplitSummary], problem: Problem
 ) -> str:
-    import pandas as pd
-
-    whole = pd.concat(splits.values(), ignore_index=True)
-    columns = features(whole, problem).columns
-    missing = whole[columns].isna().sum()
+    rows = sum(split.rows for split in splits.values())
+    missing = sum(split.missing for split in splits.values()).drop(
+        [problem.target, *DATASET.leave_out], errors="ignore"
+    )
     missing_rows = [
-        [name, int(count), f"{count / len(whole):.1%}"]
+        [name, int(count), f"{count / rows:.1%}"]
         for name, count in missing.items()
         if count
     ]
@@ -404,10 +446,10 @@ def data_section(
         rows = [
             [
                 name,
-                len(split),
+                split.rows,
                 *(
                     f"{share:.1%}"
-                    for share in labels(split, problem)
+                    for share in labels(split.columns, problem)
                     .value_counts(normalize=True)
                     .reindex(problem.classes, fill_value=0)
                 ),
@@ -426,10 +468,10 @@ def data_section(
         rows = [
             [
                 name,
-                len(split),
+                split.rows,
                 *map(
                     float,
-                    labels(split, problem).describe()[
+                    labels(split.columns, problem).describe()[
                         ["mean", "std", "min", "50%", "max"]
                     ],
                 ),
@@ -469,11 +511,17 @@ def render_report(
     metrics: dict[str, Any],
     predictions: pd.DataFrame,
     model: Any,
-    splits: dict[str, pd.DataFrame],
+    splits: dict[str, pd.DataFrame | SplitSummary],
     seed: int = 0,
 ) -> str:
-    """The report, with its style."""
-    problem = resolve(splits["train"])
+    """The report, with its style. `splits`: each split as a table or as its summary
+    (reporting_task reads no more of the train and test sets); the validation set as
+    a table, whose rows the permutation importance shuffles."""
+    summaries = {
+        name: split if isinstance(split, SplitSummary) else summarize(split)
+        for name, split in splits.items()
+    }
+    problem = resolve(summaries["train"].columns)
     section = {
         "binary": lambda: binary_section(predictions, problem),
         "multiclass": lambda: multiclass_section(predictions, problem),
@@ -488,13 +536,13 @@ def render_report(
             f"<h1>Model report: {escape(metrics['model'])}</h1>",
             f'<p class="subtitle">Measured on the validation set, which neither the'
             f" model nor its selection saw; {escape(verdict)}.</p>",
-            header_section(metrics, splits),
+            header_section(metrics, summaries),
             headline_section(metrics),
             gates_section(metrics),
             leaderboard_section(metrics),
             section(),
             importance_section(model, splits["validation"], problem, seed),
-            data_section(metrics, splits, problem),
+            data_section(metrics, summaries, problem),
             "</div>",
         ]
     )
@@ -567,15 +615,17 @@ def reporting_task(
 ) -> Report:
     """Show the report as the task's Flyte Deck; return it as an HTML file, and the
     model card."""
-    from dataset import DATASET
-
-    splits = {"train": train, "test": test, "validation": validation}
     values = json.loads(Path(metrics.download()).read_text(encoding="utf-8"))
+    splits = {
+        "train": read_summary(train),
+        "test": read_summary(test),
+        "validation": read_table(validation),
+    }
     report = render_report(
         values,
         read_table(predictions),
         load_model(model.download()),
-        {name: read_table(file) for name, file in splits.items()},
+        splits,
         DATASET.seed,
     )
     Deck("Model report", report)
