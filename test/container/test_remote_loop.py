@@ -5,8 +5,9 @@ one container per task, the way flytepropeller runs a pod (flyte_pod.py: args fr
 task, templates filled, inputs as literal maps, outputs fed along the workflow's bindings, no
 network, the image's own user); the candidate search, an ArrayNode, as one pod per setting, each
 cached on its own. Then a code-only change: no build, a new version, and the pod runs the new code;
-a candidate added: one more pod; and tables of each problem type the sample is not. FlyteAdmin
-itself (register, launch) is not here; the README says so.
+a candidate added: one more pod; and tables of each problem type the sample is not. Retries: one
+task made to fail on purpose (a lost node, recoverable and plain exceptions) is run again, or not,
+as flytepropeller decides. FlyteAdmin itself (register, launch) is not here; the README says so.
 
 One image per variant is built (cold: dependencies from PyPI) and shared by the tests of the module.
 Tests of the pipeline rather than of the image (the added candidate, the other tables) run on one
@@ -444,7 +445,8 @@ FAILURE_SCENARIOS = {
 def failure_runs(variant: Variant, package: dict, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
     """process_raw_data (one task) from a package of the project with failures injected into its
     task and INTERRUPTIBLE = True, run as pods once per scenario, each in a store of its own (no
-    cache shared), all at once. The project's files and package are restored after packaging."""
+    cache shared), all at once. The project's files (and package, if any) are restored after
+    packaging."""
     if variant.name != ONE_VARIANT:
         pytest.skip(f"a test of the pipeline, run on the {ONE_VARIANT} variant")
     project = variant.project
@@ -454,7 +456,9 @@ def failure_runs(variant: Variant, package: dict, tmp_path_factory: pytest.TempP
     packaged = project.path / PACKAGE
     kept = tmp_path_factory.mktemp("kept")
     originals = {path: path.read_text() for path in (source, settings)}
-    shutil.copyfile(packaged, kept / "package.tgz")
+    had_package = packaged.exists()  # an earlier test may have moved it away
+    if had_package:
+        shutil.copyfile(packaged, kept / "package.tgz")
     failing = kept / "failing.tgz"
     try:
         injection.write_text(FAILURE_INJECTION)
@@ -470,7 +474,10 @@ def failure_runs(variant: Variant, package: dict, tmp_path_factory: pytest.TempP
         for path, text in originals.items():
             path.write_text(text)
         injection.unlink(missing_ok=True)
-        shutil.copyfile(kept / "package.tgz", packaged)
+        if had_package:
+            shutil.copyfile(kept / "package.tgz", packaged)
+        else:
+            packaged.unlink(missing_ok=True)
 
     def execute(name: str) -> dict:
         lost = tuple(f"{PROCESS_TASK}:{attempt}" for attempt in FAILURE_SCENARIOS[name])
