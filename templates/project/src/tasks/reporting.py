@@ -88,7 +88,7 @@ def table(id: str, caption: str, header: list[str], rows: list[list[Any]]) -> st
         marked = bool(row) and isinstance(row[0], tuple)
         cells = [row[0][1], *row[1:]] if marked else row
         cells_html = "".join(f"<td>{cell_html(cell)}</td>" for cell in cells)
-        body.append(f'<tr{" class=chosen" if marked else ""}>{cells_html}</tr>')
+        body.append(f"<tr{' class=chosen' if marked else ''}>{cells_html}</tr>")
     return (
         f'<table id="{id}"><caption>{escape(caption)}</caption>'
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
@@ -102,7 +102,9 @@ def cell_html(cell: Any) -> str:
             if cell
             else ('<span class="failed">FAILED</span>')
         )
-    return escape(number(cell) if isinstance(cell, float) else str(cell))
+    return escape(
+        number(cell) if cell is None or isinstance(cell, float) else str(cell)
+    )
 
 
 def number(value: Any) -> str:
