@@ -6,11 +6,11 @@
  * recent enough.
  */
 import type { GeneratorName } from './run.js';
-import { APP_FLAGS, INIT_GENERATOR_FLAGS, UPGRADE_FLAGS, WORKFLOW_FLAGS } from '../generators/lib/flags.js';
-import { UserError } from '../generators/lib/errors.js';
-import { ignoreClosedReader } from '../generators/lib/output.js';
-import { generatorVersion } from '../generators/lib/context.js';
-import { QUESTIONS, flagHelp, flagOf } from '../generators/lib/questions.js';
+import { APP_FLAGS, INIT_GENERATOR_FLAGS, UPGRADE_FLAGS, WORKFLOW_FLAGS } from '../shared/flags.js';
+import { UserError } from '../shared/errors.js';
+import { ignoreClosedReader } from '../shared/output.js';
+import { generatorVersion } from '../shared/package.js';
+import { QUESTIONS, flagHelp, flagOf } from '../shared/questions.js';
 
 interface Command {
   generator: GeneratorName;

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { createEnv } from 'yeoman-environment';
-import { TEMPLATES_DIR } from '../generators/lib/render.js';
+import { PACKAGE_ROOT } from '../shared/package.js';
 
 const GENERATORS = {
   app: () => import('../generators/app/index.js'),
@@ -15,8 +15,8 @@ const GENERATORS = {
 
 export type GeneratorName = keyof typeof GENERATORS;
 
-/** dist/generators/, from the package root (templates/ is beside dist/), wherever this code was bundled. */
-const GENERATORS_DIR = join(TEMPLATES_DIR, '..', 'dist', 'generators');
+/** dist/generators/, from the package root, wherever this code was bundled. */
+const GENERATORS_DIR = join(PACKAGE_ROOT, 'dist', 'generators');
 
 /**
  * yeoman logs "✖ An error occured while running <task>" before rethrowing; the bin prints the error

@@ -10,9 +10,9 @@ import {
   PutLifecyclePolicyCommand,
   type Repository,
 } from '@aws-sdk/client-ecr';
-import { UserError } from '../generators/lib/errors.js';
-import { DEFAULT_LIFECYCLE, type LifecycleSettings } from '../generators/lib/flags.js';
-import { awsDnsSuffix } from '../generators/lib/validators.js';
+import { UserError } from '../shared/errors.js';
+import { DEFAULT_LIFECYCLE, type LifecycleSettings } from '../shared/flags.js';
+import { awsDnsSuffix } from '../shared/validators.js';
 import type { ResourceReport } from './outcome.js';
 
 /**

@@ -7,8 +7,8 @@ import { access } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { execa } from 'execa';
 import { parse as parseYaml } from 'yaml';
-import { readSmallFile } from '../generators/lib/answers.js';
-import { UserError } from '../generators/lib/errors.js';
+import { readSmallFile } from '../shared/answers.js';
+import { UserError } from '../shared/errors.js';
 import type { ResourceReport } from './outcome.js';
 
 export interface FlyteProjectSettings {

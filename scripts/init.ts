@@ -7,8 +7,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ECRClient } from '@aws-sdk/client-ecr';
-import { GENERATOR_NAME } from '../generators/lib/context.js';
-import { UserError } from '../generators/lib/errors.js';
+import { GENERATOR_NAME } from '../shared/package.js';
+import { UserError } from '../shared/errors.js';
 import {
   ecrRegistry,
   flyteProjectDisplayName,
@@ -22,8 +22,8 @@ import {
   validateProjectName,
   validateSlug,
   type Validation,
-} from '../generators/lib/validators.js';
-import { INIT_FLAGS } from '../generators/lib/flags.js';
+} from '../shared/validators.js';
+import { INIT_FLAGS } from '../shared/flags.js';
 import {
   DEFAULT_LIFECYCLE,
   ECR_ATTEMPTS,
@@ -37,7 +37,7 @@ import {
 } from './ecr.js';
 import { FLYTECTL_TIMEOUT_MS, ensureFlyteProject, findOnPath, flyteEndpointOf, flyteProjectExists, flytectlWithTimeout, type Flytectl } from './flyte.js';
 import { formatReport, type ResourceReport } from './outcome.js';
-import { readProjectConfig } from './project-config.js';
+import { readProjectConfig } from '../shared/project-config.js';
 
 export interface InitFlags {
   awsRegion?: string;

@@ -1,9 +1,9 @@
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAnswersFile, resolveAnswers } from '../generators/lib/answers.js';
-import { UserError } from '../generators/lib/errors.js';
-import { QUESTIONS, flagOf, flyteEndpointFromConfig, questionByKey, type DefaultsSource } from '../generators/lib/questions.js';
+import { readAnswersFile, resolveAnswers } from '../shared/answers.js';
+import { UserError } from '../shared/errors.js';
+import { QUESTIONS, flagOf, flyteEndpointFromConfig, questionByKey, type DefaultsSource } from '../shared/questions.js';
 
 const source: DefaultsSource = { env: {}, home: '/nonexistent', gitUser: { name: 'Ada', email: 'ada@example.com' } };
 const temp = () => mkdtempSync(join(tmpdir(), 'fp-answers-'));

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { decodeSnapshot } from '../generators/lib/snapshot.js';
-import { SAMPLE_ANSWERS } from '../generators/lib/questions.js';
+import { SAMPLE_ANSWERS } from '../shared/questions.js';
 import { expectPrintedRefusal, generateIn } from './battery/helpers.js';
 import { ROOT, listFiles, runBin } from './helpers/project.js';
 

@@ -22,8 +22,8 @@ import {
   type DataProfile,
   type DatasetAnswers,
 } from '../generators/lib/dataset.js';
-import { UserError } from '../generators/lib/errors.js';
-import { SAMPLE_ANSWERS } from '../generators/lib/questions.js';
+import { UserError } from '../shared/errors.js';
+import { SAMPLE_ANSWERS } from '../shared/questions.js';
 import { cellFromParquet, readDataProfile } from '../generators/lib/read-data.js';
 import { ROOT } from './helpers/project.js';
 

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeRepositoriesCommand, ECRClient, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { FLYTE_ENDPOINT_RULE, normaliseAwsAccountId, normaliseAwsRegion, validateAwsRegion, validateFlyteEndpoint } from '../generators/lib/validators.js';
+import { FLYTE_ENDPOINT_RULE, normaliseAwsAccountId, normaliseAwsRegion, validateAwsRegion, validateFlyteEndpoint } from '../shared/validators.js';
 import { runInit } from '../scripts/init.js';
 import { expectPrintedRefusal, fingerprint } from './battery/helpers.js';
 import { ROOT, runBin } from './helpers/project.js';

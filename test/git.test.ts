@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { generatorVersion } from '../generators/lib/context.js';
+import { generatorVersion } from '../shared/package.js';
 import { runBin } from './helpers/project.js';
 
 const workspace = () => mkdtempSync(join(tmpdir(), 'fp-git-'));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
-import { UserError } from '../generators/lib/errors.js';
+import { UserError } from '../shared/errors.js';
 import { runInit } from '../scripts/init.js';
 
 const ecrMock = mockClient(ECRClient);

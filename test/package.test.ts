@@ -43,7 +43,7 @@ describe('the npm package', () => {
 
   it('builds what it ships: npm pack from sources without dist/ ships the compiled bin (prepack)', async () => {
     const checkout = mkdtempSync(join(tmpdir(), 'fp-pack-'));
-    const { stdout: listed } = await execa('git', ['ls-files', '-co', '--exclude-standard', '--', 'package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'generators', 'scripts', 'templates', 'test', 'bench'], { cwd: ROOT });
+    const { stdout: listed } = await execa('git', ['ls-files', '-co', '--exclude-standard', '--', 'package.json', 'package-lock.json', 'tsconfig.json', 'bin', 'shared', 'generators', 'scripts', 'templates', 'test', 'bench'], { cwd: ROOT });
     for (const file of listed.split('\n').filter((path) => path && existsSync(join(ROOT, path)))) {
       mkdirSync(dirname(join(checkout, file)), { recursive: true });
       copyFileSync(join(ROOT, file), join(checkout, file));

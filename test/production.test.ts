@@ -6,9 +6,9 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readAnswersFile, resolveAnswers } from '../generators/lib/answers.js';
-import { QUESTIONS, type DefaultsSource } from '../generators/lib/questions.js';
-import { normaliseSchedule, validateSchedule } from '../generators/lib/validators.js';
+import { readAnswersFile, resolveAnswers } from '../shared/answers.js';
+import { QUESTIONS, type DefaultsSource } from '../shared/questions.js';
+import { normaliseSchedule, validateSchedule } from '../shared/validators.js';
 import { expectPrintedRefusal, generateIn } from './battery/helpers.js';
 import { runBin } from './helpers/project.js';
 

@@ -10,7 +10,7 @@ import {
   validateProjectName,
   validatePythonVersion,
   validateSlug,
-} from '../generators/lib/validators.js';
+} from '../shared/validators.js';
 
 describe('slugify', () => {
   it.each([

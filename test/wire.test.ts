@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ejs from 'ejs';
-import { UserError } from '../generators/lib/errors.js';
+import { UserError } from '../shared/errors.js';
 import { returnsTable, tableLayer, validateStepName, wireAfter } from '../generators/lib/wire.js';
 import { TEMPLATES_DIR, renderFolder } from '../generators/lib/render.js';
 import { ROOT } from './helpers/project.js';

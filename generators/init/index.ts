@@ -1,8 +1,8 @@
 /** `yo flyte-pipeline:init` / `flyte-pipeline init`: the ECR repository and Flyte project of this project. */
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
-import { readProjectConfig } from '../../scripts/project-config.js';
+import { readProjectConfig } from '../../shared/project-config.js';
 import { runInit, type InitFlags } from '../../scripts/init.js';
-import { INIT_GENERATOR_FLAGS } from '../lib/flags.js';
+import { INIT_GENERATOR_FLAGS } from '../../shared/flags.js';
 
 export { INIT_GENERATOR_FLAGS };
 

@@ -1,18 +1,9 @@
 /** Answers -> the values the templates use. Everything a template needs is computed here, once. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { markdownText, makeShellWord, quoted, shellWord } from './escape.js';
 import { DEFAULT_MEMORY } from './dataset.js';
-import type { Answers, ProblemType } from './questions.js';
-import { TEMPLATES_DIR } from './render.js';
-import { SAMPLE_DATA, SAMPLE_FILE, awsDnsSuffix, columnList, ecrRegistry, slugify } from './validators.js';
-
-export const GENERATOR_NAME = 'generator-flyte-pipeline';
-
-export function generatorVersion(): string {
-  const pkg = JSON.parse(readFileSync(join(TEMPLATES_DIR, '..', 'package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
+import type { Answers, ProblemType } from '../../shared/questions.js';
+import { generatorVersion } from '../../shared/package.js';
+import { SAMPLE_DATA, SAMPLE_FILE, awsDnsSuffix, columnList, ecrRegistry, slugify } from '../../shared/validators.js';
 
 /** The training data as the project declares it (src/dataset.py): what the pipeline reads and predicts. */
 export interface DatasetContext {

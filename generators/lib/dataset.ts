@@ -6,9 +6,9 @@
  * The rules are the generated pipeline's own (src/tasks/problem.py and features.py), so what
  * `flyte-pipeline new` says it inferred is what the pipeline does with `auto`.
  */
-import { UserError } from './errors.js';
-import type { Answers, ProblemType } from './questions.js';
-import { RAW_DATA_FOLDER, SAMPLE_DATA, SAMPLE_FILE, columnList, fileNameOf, isS3Uri, shown } from './validators.js';
+import { UserError } from '../../shared/errors.js';
+import type { Answers, ProblemType } from '../../shared/questions.js';
+import { RAW_DATA_FOLDER, SAMPLE_DATA, SAMPLE_FILE, columnList, fileNameOf, isS3Uri, shown } from '../../shared/validators.js';
 
 /** Most rows read to infer from: enough to see a table's kinds and balance, quick to read. */
 export const SAMPLE_ROWS = 10_000;
@@ -23,42 +23,8 @@ export const ID_MIN_ROWS = 50;
 /** A text column is a date when every value starts as one (YYYY-MM-DD) and this share parses as one. */
 export const DATE_SHARE = 0.9;
 
-/** How the pipeline's pandas reads a value: a number, a boolean, a date-time (Parquet), or text. */
-export type ValueType = 'number' | 'boolean' | 'datetime' | 'text';
-/** One sampled value: null when missing, else its text (as written, for CSV) and type. */
-export type Cell = null | { text: string; type: ValueType };
-
-/** `id` columns are id-like (all distinct, or named so): left out by default. */
-export type ColumnKind = 'numeric' | 'categorical' | 'date' | 'id';
-export type ValueKind = Exclude<ColumnKind, 'id'>;
-
-export interface ColumnProfile {
-  name: string;
-  /** `id` when id-like, else its valueKind. */
-  kind: ColumnKind;
-  /** What its values are, id-like or not: how the pipeline prepares it if it is kept. */
-  valueKind: ValueKind;
-  /** The sampled values, one per row read. */
-  cells: Cell[];
-}
-
-export interface DataProfile {
-  /** The file as the user named it, for messages. */
-  shownAs: string;
-  format: 'csv' | 'parquet';
-  columns: ColumnProfile[];
-  /** Rows read: all of them, or the first SAMPLE_ROWS (fewer for a very wide table). */
-  rows: number;
-  /** Every row was read, so counts are the file's own rather than a sample's. */
-  complete: boolean;
-  /** The file's rows, when known without reading them all (Parquet). */
-  totalRows?: number;
-  /**
-   * The file's rows: counted when every row was read, from a Parquet file's metadata, else (a CSV
-   * read in part) estimated from the file's size. Undefined where unknown (a table made in a test).
-   */
-  fileRows?: number;
-}
+export type { ValueType, Cell, ColumnKind, ValueKind, ColumnProfile, DataProfile } from '../../shared/data-profile.js';
+import type { Cell, ColumnProfile, DataProfile, ValueKind } from '../../shared/data-profile.js';
 
 /** A table as read: header, and the cells of each column. */
 export interface Table {

@@ -11,8 +11,8 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { decompress as zstdDecompress } from 'fzstd';
 import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type Compressors, type FileMetaData } from 'hyparquet';
 import { SAMPLE_ROWS, cellFromCsv, profileTable, type Cell, type DataProfile, type Table } from './dataset.js';
-import { UserError } from './errors.js';
-import { dataFormatOf, shown } from './validators.js';
+import { UserError } from '../../shared/errors.js';
+import { dataFormatOf, shown } from '../../shared/validators.js';
 
 /** A CSV's rows are read from this much of its start. */
 export const CSV_SAMPLE_BYTES = 4 * 1024 * 1024;

@@ -3,9 +3,9 @@
  * copied byte for byte, and `gitignore`-style names get their dot back (npm pack drops dotfiles).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, relative, sep } from 'node:path';
 import ejs from 'ejs';
+import { PACKAGE_ROOT } from '../../shared/package.js';
 
 export interface RenderedFile {
   /** Path inside the project, with `/` separators. */
@@ -17,8 +17,8 @@ export interface RenderedFile {
 /** Names stored without their leading dot (npm pack drops some dotfiles); any path segment. */
 const DOTTED = new Set(['gitignore', 'dockerignore', 'gitkeep', 'github', 'pre-commit-config.yaml']);
 
-/** The package's `templates/` folder, from `dist/generators/lib/` or `generators/lib/`. */
-export const TEMPLATES_DIR = join(dirname(fileURLToPath(import.meta.url)), ...(import.meta.url.includes('/dist/') ? ['..', '..', '..'] : ['..', '..']), 'templates');
+/** The package's `templates/` folder. */
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, 'templates');
 
 function* walk(dir: string): Generator<string> {
   for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {

@@ -26,7 +26,7 @@ import {
   type Stats,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { UserError } from './errors.js';
+import { UserError } from '../../shared/errors.js';
 
 export type FileToWrite = {
   /** Relative to the root, `/`-separated. */

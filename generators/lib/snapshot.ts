@@ -3,7 +3,7 @@
  * `.flyte-pipeline/base.json.gz`. A three-way merge needs it (base = previous generation).
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { UserError } from './errors.js';
+import { UserError } from '../../shared/errors.js';
 import type { RenderedFile } from './render.js';
 
 export const SNAPSHOT_PATH = '.flyte-pipeline/base.json.gz';

@@ -4,9 +4,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from './errors.js';
+import { UserError } from '../../shared/errors.js';
 import { TEMPLATES_DIR } from './render.js';
-import { shown } from './validators.js';
+import { shown } from '../../shared/validators.js';
 
 const PYTHON_KEYWORDS = new Set(
   'False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield match case type _'.split(' '),

@@ -4,15 +4,15 @@
  */
 import { join } from 'node:path';
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
-import { checkCommandLine } from '../lib/answers.js';
-import { UserError } from '../lib/errors.js';
-import { WORKFLOW_FLAGS } from '../lib/flags.js';
-import { writeResult } from '../lib/output.js';
+import { checkCommandLine } from '../../shared/answers.js';
+import { UserError } from '../../shared/errors.js';
+import { WORKFLOW_FLAGS } from '../../shared/flags.js';
+import { writeResult } from '../../shared/output.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
 import { acquireLock, checkWritable, commitFiles, readProjectFile, type FileToWrite } from '../lib/safe-write.js';
-import { shown } from '../lib/validators.js';
+import { shown } from '../../shared/validators.js';
 import { returnsTable, tableLayer, validateStepName, wireAfter } from '../lib/wire.js';
-import { findProjectRoot, readProjectConfig } from '../../scripts/project-config.js';
+import { findProjectRoot, readProjectConfig } from '../../shared/project-config.js';
 
 export { WORKFLOW_FLAGS };
 

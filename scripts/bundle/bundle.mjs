@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// Two levels below dist/, like dist/generators/lib/: generators/lib/render.ts finds templates/ from there.
+// Below dist/: shared/package.ts finds the package root (templates/, dist/generators/) from there.
 const OUT = join(ROOT, 'dist', 'bin', 'bundle');
 const STUB = join(ROOT, 'scripts', 'bundle', 'npm-installer-stub.mjs');
 

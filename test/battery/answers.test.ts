@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkCommandLine, readAnswersFile, resolveAnswers, type GivenAnswers } from '../../generators/lib/answers.js';
+import { checkCommandLine, readAnswersFile, resolveAnswers, type GivenAnswers } from '../../shared/answers.js';
 import { templateContext } from '../../generators/lib/context.js';
-import type { DefaultsSource } from '../../generators/lib/questions.js';
+import type { DefaultsSource } from '../../shared/questions.js';
 import {
   AWS_PARTITIONS,
   awsDnsSuffix,
@@ -17,7 +17,7 @@ import {
   validateEmail,
   validateFlyteEndpoint,
   validateProjectName,
-} from '../../generators/lib/validators.js';
+} from '../../shared/validators.js';
 import { generateIn, mkfifo, refusal, workspace } from './helpers.js';
 
 const source: DefaultsSource = { env: {}, home: '/nonexistent', gitUser: { name: 'Ada', email: 'ada@example.com' } };

@@ -10,11 +10,11 @@ import ejs from 'ejs';
 import { execa } from 'execa';
 import fc from 'fast-check';
 import { parse as parseYaml } from 'yaml';
-import { resolveAnswers } from '../../generators/lib/answers.js';
+import { resolveAnswers } from '../../shared/answers.js';
 import { templateContext } from '../../generators/lib/context.js';
 import { makeShellWord, quoted } from '../../generators/lib/escape.js';
-import type { DefaultsSource } from '../../generators/lib/questions.js';
-import { validateFreeText } from '../../generators/lib/validators.js';
+import type { DefaultsSource } from '../../shared/questions.js';
+import { validateFreeText } from '../../shared/validators.js';
 import { ROOT } from '../helpers/project.js';
 import { workspace } from './helpers.js';
 

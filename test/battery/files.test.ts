@@ -8,7 +8,7 @@ import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rm
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { execa } from 'execa';
-import { UserError } from '../../generators/lib/errors.js';
+import { UserError } from '../../shared/errors.js';
 import { acquireLock, commitFiles } from '../../generators/lib/safe-write.js';
 import { decodeSnapshot, encodeSnapshot, SNAPSHOT_PATH } from '../../generators/lib/snapshot.js';
 import { BIN, ROOT } from '../helpers/project.js';

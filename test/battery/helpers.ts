@@ -9,7 +9,7 @@ import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync } from 
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import helpers from 'yeoman-test';
-import { UserError } from '../../generators/lib/errors.js';
+import { UserError } from '../../shared/errors.js';
 import { APP_GENERATOR, ROOT } from '../helpers/project.js';
 
 export const WORKFLOW_GENERATOR = join(ROOT, 'dist', 'generators', 'workflow', 'index.js');

@@ -10,7 +10,7 @@ import { delimiter, join } from 'node:path';
 import { CreateRepositoryCommand, DescribeRepositoriesCommand, ECRClient, GetLifecyclePolicyCommand } from '@aws-sdk/client-ecr';
 import { mockClient } from 'aws-sdk-client-mock';
 import { execa } from 'execa';
-import { GENERATOR_NAME } from '../../generators/lib/context.js';
+import { GENERATOR_NAME } from '../../shared/package.js';
 import { networkTimeouts, runInit } from '../../scripts/init.js';
 import { BIN, ROOT } from '../helpers/project.js';
 import { expectPrintedRefusal, refusal, workspace } from './helpers.js';

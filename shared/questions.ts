@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { DataProfile } from './dataset.js';
+import type { DataProfile } from './data-profile.js';
 import {
   PYTHON_VERSIONS,
   SAMPLE_DATA,

@@ -5,10 +5,10 @@
  */
 import { lstatSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readSmallFile } from '../generators/lib/answers.js';
-import { GENERATOR_NAME } from '../generators/lib/context.js';
-import { UserError } from '../generators/lib/errors.js';
-import { QUESTIONS, type Answers } from '../generators/lib/questions.js';
+import { readSmallFile } from './answers.js';
+import { GENERATOR_NAME } from './package.js';
+import { UserError } from './errors.js';
+import { QUESTIONS, type Answers } from './questions.js';
 
 export type StoredConfig = Partial<Answers> & { generatorVersion?: string; memory?: string };
 
