@@ -7,7 +7,7 @@
  */
 import type { GeneratorName } from './run.js';
 import { APP_FLAGS, INIT_GENERATOR_FLAGS, UPGRADE_FLAGS, WORKFLOW_FLAGS } from '../shared/flags.js';
-import { UserError } from '../shared/errors.js';
+import { UserError, reportFailure } from '../shared/errors.js';
 import { ignoreClosedReader } from '../shared/output.js';
 import { generatorVersion } from '../shared/package.js';
 import { QUESTIONS, flagHelp, flagOf } from '../shared/questions.js';
@@ -115,12 +115,6 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof UserError) {
-      console.error(error.report);
-    } else {
-      console.error(`error: ${error instanceof Error ? error.message : String(error)}`);
-      if (process.env.DEBUG) console.error(error);
-    }
-    process.exitCode = 1;
+    process.exitCode = reportFailure(error);
   },
 );

@@ -13,6 +13,7 @@ import { GENERATOR_NAME, generatorVersion } from '../../shared/package.js';
 import { DEFAULT_MEMORY, datasetProblem, resolveDataset, type DataProfile, type DatasetAnswerName, type DatasetAnswers } from '../lib/dataset.js';
 import { UserError } from '../../shared/errors.js';
 import { makeFirstCommit } from '../lib/git.js';
+import { runInitProcess } from '../lib/init-process.js';
 import { writeResult } from '../../shared/output.js';
 import { INTERRUPTED_EXIT_CODE, interruptReport, isPromptClosed, type InterruptState } from '../lib/interrupt.js';
 import { QUESTIONS, SAMPLE_ANSWERS, flagHelp, flagOf, type Answers, type DefaultsSource, type Question } from '../../shared/questions.js';
@@ -506,9 +507,8 @@ export default class AppGenerator extends Generator {
     if (this.flags.init) {
       this.interrupt.phase = 'init';
       this.log.info('Creating the ECR repository and the Flyte project (flyte-pipeline init)');
-      // Loaded only here: init brings the AWS SDK, which `new` alone does not need.
-      const { runInit } = await import('../../scripts/init.js');
-      await runInit(this.destinationRoot(), {}, { log: (line) => console.log(line) });
+      // Its own process: init brings the AWS SDK, which `new` alone does not need.
+      await runInitProcess(this.destinationRoot(), []);
     }
     process.off('SIGINT', onSigint);
     const slug = slugify(this.answers.projectName);

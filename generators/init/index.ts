@@ -1,8 +1,11 @@
-/** `yo flyte-pipeline:init` / `flyte-pipeline init`: the ECR repository and Flyte project of this project. */
+/**
+ * `yo flyte-pipeline:init` / `flyte-pipeline init`: the ECR repository and Flyte project of this
+ * project, made by scripts/init.ts run as its own process (generators/lib/init-process.ts).
+ */
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { readProjectConfig } from '../../shared/project-config.js';
-import { runInit, type InitFlags } from '../../scripts/init.js';
 import { INIT_GENERATOR_FLAGS } from '../../shared/flags.js';
+import { runInitProcess } from '../lib/init-process.js';
 
 export { INIT_GENERATOR_FLAGS };
 
@@ -23,12 +26,13 @@ export default class InitGenerator extends Generator {
 
   async default(): Promise<void> {
     const options = this.options as Record<string, unknown>;
-    const flags: Record<string, unknown> = {};
-    for (const flag of Object.keys(INIT_GENERATOR_FLAGS)) {
+    const args: string[] = [];
+    for (const [flag, spec] of Object.entries(INIT_GENERATOR_FLAGS)) {
       const value = options[flag] ?? options[camel(flag)];
-      if (value !== undefined) flags[camel(flag)] = value;
+      if (value === undefined) continue;
+      if (spec.type !== Boolean) args.push(`--${flag}=${String(value)}`);
+      else if (value) args.push(`--${flag}`);
     }
-    // The report goes to stdout (yeoman's log writes to stderr), so it can be piped or parsed.
-    await runInit(this.destinationRoot(), flags as InitFlags, { log: (line) => console.log(line) });
+    await runInitProcess(this.destinationRoot(), args);
   }
 }

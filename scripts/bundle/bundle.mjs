@@ -123,7 +123,8 @@ const lazyImports = {
 
 rmSync(OUT, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { cli: join(ROOT, 'bin', 'cli.ts') },
+  // init: `flyte-pipeline init`'s work as its own process, which the generators run (generators/lib/init-process.ts).
+  entryPoints: { cli: join(ROOT, 'bin', 'cli.ts'), init: join(ROOT, 'scripts', 'init-cli.ts') },
   outdir: OUT,
   bundle: true,
   splitting: true,
