@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path.cwd() / "src"))
 
 from dataset import DATASET  # noqa: E402
 from tasks import layers  # noqa: E402
-from tasks.evaluate import evaluation  # noqa: E402
+from tasks.evaluate import compared, evaluation  # noqa: E402
 from tasks.generate_model_input import split_data  # noqa: E402
 from tasks.generate_model_output import load_model, predictions_table  # noqa: E402
 from tasks.problem import resolve  # noqa: E402
@@ -97,9 +97,10 @@ def main(out: Path) -> int:
     predictions_file = write_table(predictions, layers.PREDICTIONS)
 
     # evaluate (no run history: the pipeline's runs are measured cold)
-    metrics = evaluation(
-        predictions, model, splits.train, board, sha256(predictions_file), None
-    )
+    measured = evaluation(predictions, splits.train, board, sha256(predictions_file))
+    text = json.dumps(measured, indent=2, default=str) + "\n"
+    write(layers.MEASURED, lambda path: path.write_text(text, encoding="utf-8"))
+    metrics = compared(measured, None)
     text = json.dumps(metrics, indent=2, default=str) + "\n"
     write(layers.METRICS, lambda path: path.write_text(text, encoding="utf-8"))
 

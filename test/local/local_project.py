@@ -42,6 +42,7 @@ STEPS = [
     "select_model",
     "generate_model_output",
     "evaluate",
+    "compare",
     "reporting",
     "check_gates",
 ]

@@ -32,10 +32,10 @@ def test_full_fills_every_layer_and_ends_with_a_summary(project: Project):
     report = (project.path / LAYERS["report"]).resolve()
     assert result.stdout.rstrip().endswith(f"Report: {report.as_uri()}")
     assert "PipelineOutput(" not in result.stdout
-    # Warm: the run just recorded in the history reruns evaluate, which reads the history
-    # (and finds the same model: nothing after it runs); then nothing runs at all.
+    # Warm: the run just recorded in the history reruns compare alone, the small step that
+    # reads the history (it finds the same model: nothing after it runs); then nothing runs.
     again = project.full()
-    assert set(steps(again.stdout)[0]) <= {"evaluate"}, again.stdout
+    assert set(steps(again.stdout)[0]) <= {"compare"}, again.stdout
     assert steps(project.full().stdout) == ([], STEPS)
 
 
@@ -97,7 +97,7 @@ def test_edits_to_the_data_or_the_code_are_seen_and_nothing_else_reruns(project:
         assert weak["metrics"] != baseline["metrics"] and weak["samples"] == baseline["samples"]
     project.full()
     assert project.result() == baseline
-    project.full()  # the history has this run now: evaluate reads it again
+    project.full()  # the history has this run now: compare reads it again
     stamps = project.stamps()
 
     # Edits that change no result: a comment and a docstring in a task, the README, a test.

@@ -23,7 +23,7 @@ from flytekit.types.file import FlyteFile  # noqa: E402
 import candidates  # noqa: E402
 import dataset  # noqa: E402
 from tasks.declarations import Candidate, Dataset, Gates  # noqa: E402
-from tasks.evaluate import evaluation  # noqa: E402
+from tasks.evaluate import compared, evaluation  # noqa: E402
 from tasks.generate_model_input import Splits, split_data  # noqa: E402
 from tasks.generate_model_output import predictions_table  # noqa: E402
 from tasks.problem import Problem, resolve  # noqa: E402
@@ -252,7 +252,7 @@ def train(splits: Splits, folder: Path) -> Trained:
     board = {"metric": chosen.metric, "candidates": leaderboard(fitted, chosen)}
     model = models[chosen.file.path]
     predictions = predictions_table(model, splits.validation, problem)
-    metrics = evaluation(predictions, model, splits.train, board, "run-1", None)
+    metrics = compared(evaluation(predictions, splits.train, board, "run-1"), None)
     return Trained(problem, model, predictions, board, metrics)
 
 

@@ -153,7 +153,7 @@ def test_the_raw_data_is_read_from_the_project_root_or_its_uri(
 
 
 def test_the_run_history_is_optional(project_root: Path):
-    layers = ("predictions", "model", "train", "candidates")
+    layers = ("predictions", "train", "candidates")
     for name in layers:
         write(project_root / "data" / evaluate.LOCAL_INPUTS[name], "")
     added = with_local_inputs(evaluate, "evaluate", [])

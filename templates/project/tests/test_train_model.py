@@ -12,7 +12,7 @@ import candidates
 from tasks import train_model as train_model_tasks
 from tasks.declarations import Candidate
 from tasks.generate_model_input import Splits
-from tasks.problem import better, resolve
+from tasks.problem import METRICS, better, resolve
 from tasks.train_model import Fitted, best, candidate_settings
 from tasks.train_model import fit_setting, leaderboard
 from workflows.train_model import train_model
@@ -49,7 +49,9 @@ def test_each_setting_learns_better_than_chance(splits: Splits):
     learnt = {"roc_auc": 0.75, "f1_macro": 0.5, "rmse": 0.75 * spread}
     for setting in candidate_settings(problem):
         _, scores = fit_setting(setting, splits.train, splits.test)
-        assert set(scores) == {"score", "train_score", "seconds"}
+        assert set(scores) == {"score", "train_score", "train_metrics", "seconds"}
+        assert set(scores["train_metrics"]) == set(METRICS[problem.type])
+        assert scores["train_score"] == scores["train_metrics"][setting.metric]
         threshold = learnt[setting.metric]
         assert better(setting.metric, scores["score"], threshold), scores
 

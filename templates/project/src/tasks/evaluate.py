@@ -1,5 +1,5 @@
-"""Measure the chosen model on the validation set, against a baseline and the previous
-run, and check the gates of src/candidates.py (08_reporting/metrics.json)."""
+"""Measure the chosen model on the validation set against a baseline; compare it with
+the previous run and check the gates of src/candidates.py (metrics.json)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from candidates import GATES
 from dataset import DATASET
 from tasks.code_version import code_hash
 from tasks.content_hash import HashedFile, ParquetFile, hash_file
-from tasks.generate_model_output import load_model
-from tasks.layers import METRICS, read_table, save
+from tasks.layers import MEASURED, METRICS, read_table, save
 from tasks.problem import LOWER_IS_BETTER, Problem, better, labels, measure
-from tasks.problem import measure_model, resolve
+from tasks.problem import resolve
 from tasks.settings import pipeline_task
-from tasks.train_model import fit_setting, score_sample
+from tasks.train_model import fit_setting
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -124,19 +123,17 @@ def check_gates(
 
 def evaluation(
     predictions: pd.DataFrame,
-    model: Any,
     train: pd.DataFrame,
     leaderboard: dict[str, Any],
     fingerprint: str,
-    history: Optional[str],
 ) -> dict[str, Any]:
-    """Everything metrics.json holds."""
+    """What the validation set says of the chosen model: metrics.json, but for the
+    previous run and the gates (see compared). Of the train set, only its target is
+    read."""
     problem = resolve(train)
     metric = leaderboard["metric"]
     chosen = next(row for row in leaderboard["candidates"] if row["chosen"])
     metrics = validation_metrics(predictions, problem)
-    baseline = baseline_metrics(train, predictions, problem)
-    previous = previous_run(history, fingerprint)
     return {
         "problem_type": problem.type,
         "target": problem.target,
@@ -148,15 +145,13 @@ def evaluation(
         "lower_is_better": metric in LOWER_IS_BETTER,
         "score": metrics[metric],
         "metrics": metrics,
-        "train_metrics": measure_model(model, score_sample(train), problem),
-        "baseline": baseline,
-        "previous": previous,
+        "train_metrics": chosen["train_metrics"],
+        "baseline": baseline_metrics(train, predictions, problem),
         "candidates": [
             {key: row[key] for key in ("model", "params", "score", "train_score")}
             for row in leaderboard["candidates"]
         ],
         "fit_seconds": chosen["seconds"],
-        "gates": check_gates(metric, metrics[metric], baseline[metric], previous),
         "samples": len(predictions),
         "data": {
             **train.attrs.get("raw_data", {}),
@@ -168,23 +163,44 @@ def evaluation(
     }
 
 
+def compared(measured: dict[str, Any], history: Optional[str]) -> dict[str, Any]:
+    """Everything metrics.json holds."""
+    previous = previous_run(history, measured["fingerprint"])
+    metric, score = measured["selection_metric"], measured["score"]
+    gates = check_gates(metric, score, measured["baseline"][metric], previous)
+    return {**measured, "previous": previous, "gates": gates}
+
+
 @pipeline_task
 def evaluate_task(
-    predictions: ParquetFile,
-    model: HashedFile,
-    train: ParquetFile,
-    candidates: HashedFile,
-    history: Optional[HashedFile] = None,
+    predictions: ParquetFile, train: ParquetFile, candidates: HashedFile
 ) -> HashedFile:
-    """Return the validation metrics, the baseline's, the candidates' scores and the
-    gates, as JSON."""
-    metrics = evaluation(
+    """Return the validation metrics, the baseline's and the candidates' scores, as
+    JSON (08_reporting/measured.json)."""
+    measured = evaluation(
         read_table(predictions),
-        load_model(model.download()),
-        read_table(train),
+        read_table(train, columns=[DATASET.target, *DATASET.leave_out]),
         json.loads(Path(candidates.download()).read_text(encoding="utf-8")),
         hash_file(predictions.download()) or "",
+    )
+    return save_json(MEASURED, measured)
+
+
+@pipeline_task
+def compare_task(
+    measured: HashedFile, history: Optional[HashedFile] = None
+) -> HashedFile:
+    """Return the measurements with the previous run's and the gates' verdicts
+    (08_reporting/metrics.json). A task of its own: the run history, its input, grows
+    with every run, and only this small step reads it again."""
+    metrics = compared(
+        json.loads(Path(measured.download()).read_text(encoding="utf-8")),
         None if history is None else history.download(),
     )
-    text = json.dumps(metrics, indent=2, default=str) + "\n"
-    return save(METRICS, lambda path: path.write_text(text, encoding="utf-8"))
+    return save_json(METRICS, metrics)
+
+
+def save_json(name: str, value: dict[str, Any]) -> HashedFile:
+    """A JSON output in its layer."""
+    text = json.dumps(value, indent=2, default=str) + "\n"
+    return save(name, lambda path: path.write_text(text, encoding="utf-8"))

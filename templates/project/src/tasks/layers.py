@@ -34,6 +34,7 @@ LEADERBOARD = "06_models/candidates.json"
 MODEL_CARD = "06_models/model_card.md"
 CANDIDATES_DIR = "06_models/candidates"
 PREDICTIONS = "07_model_output/predictions.parquet"
+MEASURED = "08_reporting/measured.json"
 METRICS = "08_reporting/metrics.json"
 REPORT = "08_reporting/report.html"
 HISTORY = "08_reporting/history.jsonl"
@@ -47,6 +48,7 @@ WRITTEN_BY = {
     MODEL: "train_model",
     LEADERBOARD: "train_model",
     PREDICTIONS: "generate_model_output",
+    MEASURED: "evaluate",
     METRICS: "evaluate",
     REPORT: "reporting",
 }
