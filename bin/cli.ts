@@ -6,62 +6,53 @@
  * recent enough.
  */
 import type { GeneratorName } from './run.js';
-import { APP_FLAGS, INIT_GENERATOR_FLAGS, UPGRADE_FLAGS, WORKFLOW_FLAGS } from '../shared/flags.js';
 import { UserError, reportFailure } from '../shared/errors.js';
+import { COMMAND_FLAGS, type CommandName, type Flags } from '../shared/flags.js';
 import { ignoreClosedReader } from '../shared/output.js';
 import { generatorVersion } from '../shared/package.js';
-import { QUESTIONS, flagHelp, flagOf } from '../shared/questions.js';
 
 interface Command {
   generator: GeneratorName;
   summary: string;
   usage: string;
-  /** Every flag the command takes, with its help: a typo is an error rather than silently ignored. */
-  flags: Record<string, string>;
   /** Arguments the command adds for its generator. */
   extraArgs?: readonly string[];
 }
 
 const COMMON_FLAGS = ['help'];
 
-const describe = (specs: Record<string, { description: string }>): Record<string, string> =>
-  Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.description]));
-
-/** One flag per question: `--aws-region VALUE`, or `--gpu` / `--no-gpu` for a yes/no question. */
-const QUESTION_FLAGS: Record<string, string> = Object.fromEntries(QUESTIONS.map((question) => [flagOf(question.name), flagHelp(question)]));
-/** An upgrade keeps the answers about the data (read when the project was made): no flag changes them. */
-const UPGRADE_QUESTION_FLAGS: Record<string, string> = Object.fromEntries(QUESTIONS.filter((question) => !question.describesData).map((question) => [flagOf(question.name), flagHelp(question)]));
-
-const COMMANDS: Record<string, Command> = {
+/** Each command's flags are its table in shared/flags.ts: a typo is an error rather than silently ignored. */
+const COMMANDS: Record<CommandName, Command> = {
   new: {
     generator: 'app',
     summary: 'generate a new Flyte pipeline project into ./<slug>/',
     usage: 'flyte-pipeline new [NAME] [flags]',
-    flags: { ...QUESTION_FLAGS, ...describe(APP_FLAGS) },
   },
   upgrade: {
     generator: 'app',
     summary: 'inside a project: bring it to the current template, keeping your edits (three-way merge)',
     usage: 'flyte-pipeline upgrade [--dry-run] [flags changing an answer]',
-    flags: { ...UPGRADE_QUESTION_FLAGS, 'dry-run': UPGRADE_FLAGS['dry-run'].description, force: 'Upgrade even a project made by a newer generator (a downgrade)' },
     extraArgs: ['--upgrade'],
   },
   workflow: {
     generator: 'workflow',
     summary: 'inside a project: add a step (task + workflow + test); --after STEP wires it into full',
     usage: 'flyte-pipeline workflow NAME [--after STEP]',
-    flags: describe(WORKFLOW_FLAGS),
   },
   init: {
     generator: 'init',
     summary: 'inside a project: create its ECR repository and Flyte project (safe to run twice)',
     usage: 'flyte-pipeline init [--dry-run] [flags]',
-    flags: describe(INIT_GENERATOR_FLAGS),
   },
 };
 
-function checkFlags(commandName: string, command: Command, args: string[]): void {
-  const known = new Set([...Object.keys(command.flags), ...COMMON_FLAGS]);
+/** The flags the bin accepts for a command: its table, and --help. */
+export function knownFlags(commandName: CommandName): Set<string> {
+  return new Set([...Object.keys(COMMAND_FLAGS[commandName]), ...COMMON_FLAGS]);
+}
+
+function checkFlags(commandName: CommandName, args: string[]): void {
+  const known = knownFlags(commandName);
   for (const arg of args) {
     // A short flag (-x) is never one of ours: a mistake, not noise to ignore.
     if (/^-[^-]/.test(arg) && arg !== '-h') throw new UserError(`unknown flag ${arg.slice(0, 20)} for \`flyte-pipeline ${commandName}\``, `run \`flyte-pipeline ${commandName} --help\` to list its flags`);
@@ -92,16 +83,17 @@ async function main(argv: string[]): Promise<number> {
     console.log(generatorVersion());
     return 0;
   }
-  const command = COMMANDS[commandName];
+  const command = Object.hasOwn(COMMANDS, commandName) ? COMMANDS[commandName as CommandName] : undefined;
   if (!command) throw new UserError(`unknown command "${commandName}"`, `use one of: ${Object.keys(COMMANDS).join(', ')}`);
   if (rest.includes('--help') || rest.includes('-h')) {
-    const width = Math.max(...Object.keys(command.flags).map((flag) => flag.length)) + 4;
-    console.log(`usage: ${command.usage}\n\n${command.summary}\n\nflags:\n${Object.entries(command.flags)
-      .map(([flag, help]) => `  --${flag.padEnd(width)}${help}`)
+    const flags: Flags = COMMAND_FLAGS[commandName as CommandName];
+    const width = Math.max(...Object.keys(flags).map((flag) => flag.length)) + 4;
+    console.log(`usage: ${command.usage}\n\n${command.summary}\n\nflags:\n${Object.entries(flags)
+      .map(([flag, { description }]) => `  --${flag.padEnd(width)}${description}`)
       .join('\n')}`);
     return 0;
   }
-  checkFlags(commandName, command, rest);
+  checkFlags(commandName as CommandName, rest);
   const { runGenerator } = await import('./run.js');
   await runGenerator(command.generator, [...rest, ...(command.extraArgs ?? [])], rest.includes('--force'));
   return 0;

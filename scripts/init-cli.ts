@@ -7,14 +7,14 @@
  */
 import { parseArgs } from 'node:util';
 import { reportFailure } from '../shared/errors.js';
-import { INIT_GENERATOR_FLAGS } from '../shared/flags.js';
+import { COMMAND_FLAGS } from '../shared/flags.js';
 import { ignoreClosedReader } from '../shared/output.js';
 import { runInit, type InitFlags } from './init.js';
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 
 async function main(args: string[]): Promise<void> {
-  const options = Object.fromEntries(Object.entries(INIT_GENERATOR_FLAGS).map(([name, spec]) => [name, { type: spec.type === Boolean ? ('boolean' as const) : ('string' as const) }]));
+  const options = Object.fromEntries(Object.entries(COMMAND_FLAGS.init).map(([name, spec]) => [name, { type: spec.type === Boolean ? ('boolean' as const) : ('string' as const) }]));
   const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
   const flags = Object.fromEntries(Object.entries(values).map(([name, value]) => [camel(name), value]));
   // The report goes to stdout (progress and errors to stderr), so it can be piped or parsed.

@@ -23,7 +23,6 @@ import {
   validateSlug,
   type Validation,
 } from '../shared/validators.js';
-import { INIT_FLAGS } from '../shared/flags.js';
 import {
   DEFAULT_LIFECYCLE,
   ECR_ATTEMPTS,
@@ -50,8 +49,6 @@ export interface InitFlags {
   flytectlConfig?: string;
   dryRun?: boolean;
 }
-
-export { INIT_FLAGS };
 
 export interface InitDependencies {
   ecr?: ECRClient;

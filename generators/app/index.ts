@@ -16,17 +16,15 @@ import { makeFirstCommit } from '../lib/git.js';
 import { runInitProcess } from '../lib/init-process.js';
 import { writeResult } from '../../shared/output.js';
 import { INTERRUPTED_EXIT_CODE, interruptReport, isPromptClosed, type InterruptState } from '../lib/interrupt.js';
-import { QUESTIONS, SAMPLE_ANSWERS, flagHelp, flagOf, type Answers, type DefaultsSource, type Question } from '../../shared/questions.js';
+import { QUESTIONS, SAMPLE_ANSWERS, flagOf, type Answers, type DefaultsSource, type Question } from '../../shared/questions.js';
 import { readDataProfile } from '../lib/read-data.js';
-import { APP_FLAGS, UPGRADE_FLAGS } from '../../shared/flags.js';
+import { GENERATOR_FLAGS, flagKinds } from '../../shared/flags.js';
 import { TEMPLATES_DIR, renderFolder, type RenderedFile } from '../lib/render.js';
 import { acquireLock, commitFiles, readProjectFile, writeNewFolder, type FileToWrite } from '../lib/safe-write.js';
 import { SNAPSHOT_MAX_BYTES, SNAPSHOT_PATH, decodeSnapshot, encodeSnapshot } from '../lib/snapshot.js';
 import { changesNothing, compareVersions, nothingToUpgrade, planUpgrade, summarise, type UpgradeEntry } from '../lib/upgrade.js';
 import { SAMPLE_DATA, SAMPLE_FILE, fileNameOf, isS3Uri, slugify, type Validation } from '../../shared/validators.js';
 import { YO_RC, findProjectRoot, readProjectConfig, type StoredConfig } from '../../shared/project-config.js';
-
-export { APP_FLAGS, UPGRADE_FLAGS };
 
 function lstatOrUndefined(path: string): ReturnType<typeof lstatSync> | undefined {
   try {
@@ -89,10 +87,7 @@ export default class AppGenerator extends Generator {
     super(args, options as never, { ...features, customInstallTask: true } as never);
     this.flags = this.options as Record<string, unknown>;
     this.argument('name', { type: String, required: false, description: 'Project name, e.g. "Churn Model" (folder: churn-model)' });
-    for (const question of QUESTIONS) {
-      this.option(flagOf(question.name), { type: question.boolean ? Boolean : String, description: flagHelp(question) });
-    }
-    for (const [name, spec] of Object.entries({ ...APP_FLAGS, ...UPGRADE_FLAGS })) this.option(name, spec);
+    for (const [name, flag] of Object.entries(GENERATOR_FLAGS.app)) this.option(name, flag);
   }
 
   /** yeoman reads .yo-rc.json while it builds a generator: checked first, so a broken one is refused naming the file and its fix. */
@@ -256,15 +251,10 @@ export default class AppGenerator extends Generator {
 
   /** The words of the command line, checked strictly (see checkCommandLine). */
   private _checkCommandLine(): void {
-    const switches = new Set<string>();
-    const values = new Set<string>();
-    for (const question of QUESTIONS) (question.boolean ? switches : values).add(flagOf(question.name));
-    for (const [name, spec] of Object.entries({ ...APP_FLAGS, ...UPGRADE_FLAGS })) (spec.type === Boolean ? switches : values).add(name);
     const upgrade = Boolean(this.flags.upgrade);
     this.commandLineBooleans = checkCommandLine(this._args ?? [], {
       command: upgrade ? 'flyte-pipeline upgrade' : 'flyte-pipeline new',
-      switches,
-      values,
+      ...flagKinds(GENERATOR_FLAGS.app),
       positionals: upgrade ? [] : ['NAME'],
     });
   }

@@ -4,17 +4,15 @@
  */
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { readProjectConfig } from '../../shared/project-config.js';
-import { INIT_GENERATOR_FLAGS } from '../../shared/flags.js';
+import { GENERATOR_FLAGS } from '../../shared/flags.js';
 import { runInitProcess } from '../lib/init-process.js';
-
-export { INIT_GENERATOR_FLAGS };
 
 const camel = (flag: string): string => flag.replace(/-([a-z])/g, (_match, letter: string) => letter.toUpperCase());
 
 export default class InitGenerator extends Generator {
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     super(args, options as never, { ...features, customInstallTask: true } as never);
-    for (const [name, spec] of Object.entries(INIT_GENERATOR_FLAGS)) this.option(name, spec);
+    for (const [name, flag] of Object.entries(GENERATOR_FLAGS.init)) this.option(name, flag);
   }
 
   /** yeoman reads .yo-rc.json while it builds a generator: checked first, so a broken one is refused naming the file and its fix. */
@@ -27,7 +25,7 @@ export default class InitGenerator extends Generator {
   async default(): Promise<void> {
     const options = this.options as Record<string, unknown>;
     const args: string[] = [];
-    for (const [flag, spec] of Object.entries(INIT_GENERATOR_FLAGS)) {
+    for (const [flag, spec] of Object.entries(GENERATOR_FLAGS.init)) {
       const value = options[flag] ?? options[camel(flag)];
       if (value === undefined) continue;
       if (spec.type !== Boolean) args.push(`--${flag}=${String(value)}`);

@@ -6,15 +6,13 @@ import { join } from 'node:path';
 import Generator, { type Storage, type StorageOptions } from 'yeoman-generator';
 import { checkCommandLine } from '../../shared/answers.js';
 import { UserError } from '../../shared/errors.js';
-import { WORKFLOW_FLAGS } from '../../shared/flags.js';
+import { GENERATOR_FLAGS, flagKinds } from '../../shared/flags.js';
 import { writeResult } from '../../shared/output.js';
 import { TEMPLATES_DIR, renderFolder } from '../lib/render.js';
 import { acquireLock, checkWritable, commitFiles, readProjectFile, type FileToWrite } from '../lib/safe-write.js';
 import { shown } from '../../shared/validators.js';
 import { returnsTable, tableLayer, validateStepName, wireAfter } from '../lib/wire.js';
 import { findProjectRoot, readProjectConfig } from '../../shared/project-config.js';
-
-export { WORKFLOW_FLAGS };
 
 // yeoman runs every prototype method as a task, except those named with a leading underscore.
 export default class WorkflowGenerator extends Generator {
@@ -25,7 +23,7 @@ export default class WorkflowGenerator extends Generator {
   constructor(args: string[], options: Record<string, unknown>, features?: Record<string, unknown>) {
     super(args, options as never, { ...features, customInstallTask: true } as never);
     this.argument('name', { type: String, required: false, description: 'The step, a snake_case Python identifier' });
-    for (const [name, spec] of Object.entries(WORKFLOW_FLAGS)) this.option(name, spec);
+    for (const [name, flag] of Object.entries(GENERATOR_FLAGS.workflow)) this.option(name, flag);
   }
 
   /** yeoman reads .yo-rc.json while it builds a generator: checked first, so a broken one is refused naming the file and its fix. */
@@ -37,7 +35,7 @@ export default class WorkflowGenerator extends Generator {
 
   initializing(): void {
     const options = this.options as Record<string, unknown>;
-    checkCommandLine(this._args ?? [], { command: 'flyte-pipeline workflow', switches: new Set(), values: new Set(Object.keys(WORKFLOW_FLAGS)), positionals: ['NAME'] });
+    checkCommandLine(this._args ?? [], { command: 'flyte-pipeline workflow', ...flagKinds(GENERATOR_FLAGS.workflow), positionals: ['NAME'] });
     const root = findProjectRoot(this.destinationRoot());
     if (!root) throw new UserError(`${this.destinationRoot()} is not in a project made by flyte-pipeline (no .yo-rc.json)`, 'cd into a generated project first');
     this.destinationRoot(root);
