@@ -23,9 +23,10 @@ import re
 import shlex
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Annotated, Optional, get_args, get_origin
+from typing import Annotated, Any, Optional, get_args, get_origin
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # Code under src/ reaches the cluster by fast registration: not part of the image tag.
@@ -498,7 +499,39 @@ def launch(settings: Settings, plan: Plan, wait: bool) -> int:
     execution = remote.wait(execution)
     phase = execution.closure.phase
     print(f"execution {execution.id.name} finished: phase {phase}")
-    return 0 if execution.is_successful else 1
+    if execution.is_successful:
+        return 0
+    if "OOMKilled" in error_message(execution):
+        execution = remote.sync_execution(execution, sync_nodes=True)
+        print(killed_for_memory(execution), file=sys.stderr)
+    return 1
+
+
+def error_message(execution: Any) -> str:
+    error = execution.closure.error
+    return "" if error is None else error.message or ""
+
+
+def killed_for_memory(execution: Any) -> str:
+    """How an execution ends when Kubernetes killed one of its tasks for memory: which
+    task (among its node executions, sub-workflows included), and the fix."""
+    from tasks.errors import MEMORY_FIX
+
+    def task_executions(nodes: dict) -> Iterator[Any]:
+        for node in nodes.values():
+            yield from node.task_executions
+            yield from task_executions(node.subworkflow_node_executions)
+
+    killed = [
+        attempt.id.task_id.name
+        for attempt in task_executions(execution.node_executions)
+        if "OOMKilled" in error_message(attempt)
+    ]
+    task = f"the task {killed[-1]}" if killed else "a task"
+    return (
+        f"error: {task} was killed for memory on Flyte (OOMKilled)\n"
+        f"  fix: {MEMORY_FIX}, then ./run --remote again"
+    )
 
 
 def typed_input(name: str, value: str, types: dict):

@@ -227,6 +227,8 @@ def supervise(arguments: list[str], workflow: str) -> int:
     import subprocess
     import tempfile
 
+    from tasks.errors import MEMORY_FIX
+
     snapshot = LayerSnapshot.take()
     with tempfile.TemporaryDirectory() as folder:
         status = Path(folder, "status.json")
@@ -259,8 +261,7 @@ def supervise(arguments: list[str], workflow: str) -> int:
         )
         cause = f"the step {step} was killed by the system ({name}: {why})"
         fix = (
-            "run it on a machine with more memory, or on Flyte give the task more:"
-            " requests=Resources(mem=...) in src/tasks/settings.py (MEMORY)"
+            f"run it on a machine with more memory, or {MEMORY_FIX}"
             if code == -signal.SIGKILL
             else "run it again"
         )

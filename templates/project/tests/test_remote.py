@@ -4,6 +4,7 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flytekit.types.file import FlyteFile
@@ -200,3 +201,40 @@ def test_another_registry_skips_ecr_and_always_pushes(monkeypatch):
         ("push", True),
     ]
     assert plan.steps[1].command == ["docker", "push", plan.image]
+
+
+def test_a_task_killed_for_memory_on_flyte_is_named_with_the_fix():
+    def attempt(name: str, message: str = "") -> SimpleNamespace:
+        error = SimpleNamespace(message=message) if message else None
+        task_id = SimpleNamespace(name=name)
+        return SimpleNamespace(
+            id=SimpleNamespace(task_id=task_id), closure=closure(error)
+        )
+
+    def closure(error) -> SimpleNamespace:
+        return SimpleNamespace(error=error)
+
+    def node(*attempts, subworkflow=None) -> SimpleNamespace:
+        return SimpleNamespace(
+            task_executions=list(attempts),
+            subworkflow_node_executions=subworkflow or {},
+        )
+
+    oom = (
+        "[1/1] currentAttempt done. Last Error: USER::Pod failed.\n"
+        "[f6a-n0-0] terminated with exit code (137). Reason [OOMKilled]. Message:\n."
+    )
+    inner = {"n0": node(attempt("tasks.process_raw_data.process_raw_data_task", oom))}
+    execution = SimpleNamespace(
+        closure=closure(SimpleNamespace(message=oom)),
+        node_executions={"n0": node(subworkflow=inner), "n1": node(attempt("other"))},
+    )
+    assert "OOMKilled" in remote.error_message(execution)
+    error, fix = remote.killed_for_memory(execution).splitlines()
+    assert error == (
+        "error: the task tasks.process_raw_data.process_raw_data_task was killed"
+        " for memory on Flyte (OOMKilled)"
+    )
+    assert "requests=Resources(mem=...) in src/tasks/settings.py (MEMORY)" in fix
+    execution.node_executions = {}
+    assert remote.killed_for_memory(execution).startswith("error: a task was killed")

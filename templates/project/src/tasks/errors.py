@@ -2,6 +2,13 @@
 
 import click
 
+# What a step killed for memory is told, on a local run (scripts/run_local.py) and on
+# Flyte (scripts/remote.py).
+MEMORY_FIX = (
+    "on Flyte give the task more: requests=Resources(mem=...) in"
+    " src/tasks/settings.py (MEMORY)"
+)
+
 
 class PipelineError(click.ClickException):
     """A problem with an input or with the data, told as its cause and its fix.
