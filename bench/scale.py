@@ -16,8 +16,8 @@ alternated (pipeline, plain, pipeline, plain...), each a fresh process:
   in data/ but the raw file (no hash kept beside it): every step runs;
 - the plain script, bench/plain_pipeline.py: the same steps composed from the project's own
   functions in one process, no Flyte, writing the same files into a folder of its own;
-then the pipeline's second run (evaluate runs again: the run history, its input, has gained the
-cold run), and 3 warm runs: nothing changed, every step from the local cache. Measured: wall
+then the pipeline's second run (compare, the small step that reads the run history, runs again:
+the history has gained the cold run), and 3 warm runs: nothing changed, every step from the local cache. Measured: wall
 time, CPU time (user + system, of the whole tree: less sensitive than wall time to what else
 the machine runs), and peak RSS of the whole process tree (./run -> uv -> the run's supervisor
 -> the run): the largest of wait4's ru_maxrss (the largest process) and the sum of the tree's
