@@ -75,3 +75,23 @@ export function interruptReport(state: InterruptState): string {
       return `Interrupted: ${where} is written and usable.`;
   }
 }
+
+/** The run a Ctrl-C reports on. One handler per process, however many runs it holds (tests run
+ * many in-process, and a refused run never reaches its end to remove its handler). */
+let runOnSigint: InterruptState | undefined;
+/** Ctrl-C outside a prompt (a prompt turns it into ExitPromptError): say what is on disk, exit 130. */
+function onSigint(): void {
+  if (runOnSigint) process.stderr.write(`\n${interruptReport(runOnSigint)}\n`);
+  process.exit(INTERRUPTED_EXIT_CODE);
+}
+
+/** From now on, a Ctrl-C says what `state` says is on disk. */
+export function reportInterruptsOn(state: InterruptState): void {
+  runOnSigint = state;
+  if (!process.listeners('SIGINT').includes(onSigint)) process.on('SIGINT', onSigint);
+}
+
+/** The run is over: a Ctrl-C is Node's own again. */
+export function stopReportingInterrupts(): void {
+  process.off('SIGINT', onSigint);
+}
