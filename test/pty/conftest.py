@@ -51,7 +51,7 @@ def moto() -> Iterator[Moto]:
 
 
 # What `npm pack` needs to build the package (its prepack compiles with tsc); nothing else.
-PACK_SOURCES = ["package.json", "package-lock.json", "tsconfig.json", "bin", "generators", "scripts", "templates", "test", "bench"]
+PACK_SOURCES = ["package.json", "package-lock.json", "tsconfig.json", "bin", "shared", "generators", "scripts", "templates", "test", "bench"]
 
 
 @pytest.fixture(scope="session")
