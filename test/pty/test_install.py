@@ -31,7 +31,7 @@ def test_an_old_node_gets_one_line_naming_the_version_and_how_to_get_it(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-# The questions after the name, in order (generators/lib/questions.ts).
+# The questions after the name, in order (shared/questions.ts).
 QUESTIONS_AFTER_NAME = ["Description", "Training data", "Target column", "Problem type", "Positive class", "Columns to leave out", "Author", "Author email", "Python version", "AWS account id", "AWS region",
                         "ECR repository name", "Flyte project id", "Flyte domain", "Flyte admin endpoint",
                         "Dependency manager", "Formatter and linter", "Train on a GPU", "GitHub Actions CI", "pre-commit hooks",
