@@ -75,8 +75,8 @@ def main(out: Path) -> int:
     import joblib
 
     fitted = []
-    columns = [DATASET.target, *DATASET.leave_out]
-    for number, setting in enumerate(candidate_settings(resolve(splits.train[columns]))):
+    labels = splits.train[DATASET.not_features]
+    for number, setting in enumerate(candidate_settings(resolve(labels))):
         model, scores = fit_setting(setting, splits.train, splits.test)
         name = f"{layers.CANDIDATES_DIR}/{setting.model}-{number}.joblib"
         file = write(name, lambda path: joblib.dump(model, path))

@@ -304,11 +304,7 @@ def test_a_bad_candidate_is_one_error_before_anything_trains(churn: Project, row
     added = f'CANDIDATES["binary"] = CLASSIFIERS + [{row}]\n'
     with edited(churn.path / "src" / "candidates.py", lambda text: text + added):
         result = churn.full(check=False)
-    assert result.returncode == 1
-    lines = result.stderr.splitlines()
-    assert len(lines) == 2, result.stderr
-    assert lines[0].startswith("error: src/candidates.py: ") and cause in lines[0], lines[0]
-    assert lines[1].startswith("  fix: ") and fix in lines[1], lines[1]
+    assert_one_error(result, "error: src/candidates.py: ", cause, fix)
     assert FIT_LINE.search(result.stdout) is None, result.stdout
     assert churn.digests() == digests and churn.last_run()["status"] == FAILED
 
@@ -361,10 +357,15 @@ def test_bad_data_is_one_line_of_cause_and_one_of_fix(churn: Project, bad_tables
     digests = churn.digests()
     with edited(churn.path / "src" / "dataset.py", declare(**fields)):
         result = churn.full(check=False)
+    assert_one_error(result, "error: ", cause, fix)
+    assert "Traceback" not in result.stdout + result.stderr
+    assert churn.digests() == digests and churn.last_run()["status"] == FAILED
+
+
+def assert_one_error(result, start: str, cause: str, fix: str) -> None:
+    """A failed run: exit 1, and on stderr one line of cause (starting `start`) and one of fix."""
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert len(lines) == 2, result.stderr
-    assert lines[0].startswith("error: ") and cause in lines[0], lines[0]
+    assert lines[0].startswith(start) and cause in lines[0], lines[0]
     assert lines[1].startswith("  fix: ") and fix in lines[1], lines[1]
-    assert "Traceback" not in result.stdout + result.stderr
-    assert churn.digests() == digests and churn.last_run()["status"] == FAILED

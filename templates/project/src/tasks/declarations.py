@@ -58,6 +58,12 @@ class Dataset:
     def is_remote(self) -> bool:
         return "://" in self.raw_data
 
+    @property
+    def not_features(self) -> list[str]:
+        """The target and the left-out columns: what a step reads of a table when it
+        needs none of the features."""
+        return [self.target, *self.leave_out]
+
 
 def check_splits(test_size: float, validation_size: float, where: str) -> None:
     """Two fractions above 0 that leave rows to train on."""

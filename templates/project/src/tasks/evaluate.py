@@ -179,7 +179,7 @@ def evaluate_task(
     JSON (08_reporting/measured.json)."""
     measured = evaluation(
         read_table(predictions),
-        read_table(train, columns=[DATASET.target, *DATASET.leave_out]),
+        read_table(train, columns=DATASET.not_features),
         json.loads(Path(candidates.download()).read_text(encoding="utf-8")),
         hash_file(predictions.download()) or "",
     )

@@ -76,7 +76,7 @@ def read_summary(file: ParquetFile) -> SplitSummary:
 def key_columns(columns: Any) -> list[str]:
     """Of the target and left-out columns, those among `columns` (resolve says which
     are missing)."""
-    return [name for name in (DATASET.target, *DATASET.leave_out) if name in columns]
+    return [name for name in DATASET.not_features if name in columns]
 
 
 def table(id: str, caption: str, header: list[str], rows: list[list[Any]]) -> str:
