@@ -3,6 +3,8 @@ the run, and how it tells a user error."""
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import NamedTuple
@@ -211,3 +213,35 @@ def test_a_run_failing_a_gate_keeps_its_files(project_root: Path):
     status = json.loads((project_root / "data" / "last_run.json").read_text())
     assert (status["status"], status["error"]) == ("succeeded", None)
     assert not (project_root / "data" / ".previous_run").exists()
+
+
+LEAVING = """
+import atexit, sys
+from scripts import run_local
+atexit.register(run_local.leave_without_teardown)  # as main does, before flytekit's
+atexit.register(print, "a later exit handler ran")
+class Module:
+    def __del__(self):
+        print("torn down")
+kept = Module()
+if sys.argv[1] == "returned":
+    run_local.EXIT_CODE.append(3)
+    sys.exit(3)
+raise KeyboardInterrupt
+"""
+
+
+@pytest.mark.parametrize("ending", ["returned", "raised"])
+def test_a_run_leaves_without_tearing_its_modules_down(ending: str):
+    root = Path(__file__).resolve().parent.parent
+    left = subprocess.run(
+        [sys.executable, "-c", LEAVING, ending],
+        cwd=root,
+        capture_output=True,
+        text=True,
+    )
+    assert "a later exit handler ran" in left.stdout
+    if ending == "returned":  # the exit handlers ran; Python's teardown did not
+        assert (left.returncode, "torn down" in left.stdout) == (3, False)
+    else:  # an exception ended the run: Python's own exit, teardown and code
+        assert "torn down" in left.stdout and left.returncode != 0
