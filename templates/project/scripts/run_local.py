@@ -22,6 +22,7 @@ import logging
 import os
 import re
 import sys
+import threading
 import traceback
 from datetime import datetime, timezone
 from pathlib import Path
@@ -78,10 +79,12 @@ def main(argv: list[str]) -> int:
     forget_missing_files()
     catcher = OutputCatcher(click)
     step_log = StepLog.attach()
+    asks_help = "--help" in argv
     try:
+        if not asks_help:
+            hash_raw_data_ahead(argv[2:])
         module = Path(workflow_file).with_suffix("")
         workflows = importlib.import_module(f"{module.parent.name}.{module.name}")
-        asks_help = "--help" in argv
         if not asks_help:
             argv = argv[:2] + with_local_inputs(workflows, workflow, argv[2:])
             check_given(getattr(workflows, workflow, None), workflow, argv[2:])
@@ -125,6 +128,29 @@ def large_blocks_apart() -> None:
         ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, 1 << 20)
     except (OSError, AttributeError):
         pass
+
+
+def hash_raw_data_ahead(inputs: list[str]) -> Optional[threading.Thread]:
+    """Hash the raw data file src/dataset.py declares in a thread, while the workflow
+    loads (a second or more): Flyte's local cache knows process_raw_data by it, and
+    finds it ready. Not when the inputs give another file, nor for a URI; a warm run
+    finds it beside the file (tasks.content_hash)."""
+    from dataset import DATASET
+    from tasks.content_hash import known_hash
+
+    path = Path(DATASET.raw_data)
+    if given("raw_data", inputs) or "://" in DATASET.raw_data or not path.is_file():
+        return None
+
+    def read() -> None:
+        try:
+            known_hash(path)
+        except OSError:
+            pass  # the step that reads the file says what is wrong
+
+    thread = threading.Thread(target=read, daemon=True)
+    thread.start()
+    return thread
 
 
 def with_local_inputs(workflows: Any, workflow: str, inputs: list[str]) -> list[str]:

@@ -1,9 +1,14 @@
+import hashlib
+import threading
+import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from flytekit.types.file import FlyteFile
 
-from tasks.content_hash import hash_file
+from tasks import content_hash
+from tasks.content_hash import hash_file, known_hash
 from tasks.errors import PipelineError
 from tasks.layers import TEST, TRAIN
 from workflows.train_model import train_model
@@ -16,6 +21,28 @@ def test_file_hash_follows_content_not_path(tmp_path: Path):
     assert hash_file(FlyteFile(str(first))) == hash_file(str(second))
     second.write_bytes(b"other")
     assert hash_file(first) != hash_file(second)
+
+
+def test_a_file_two_threads_ask_for_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (tmp_path / "raw.csv").write_text("a,b\n1,2\n")
+    monkeypatch.chdir(tmp_path)
+    reads = []
+
+    def slow_sha256():  # a large file: the second caller comes while it is read
+        reads.append(1)
+        time.sleep(0.2)
+        return hashlib.sha256()
+
+    monkeypatch.setattr(content_hash, "hashlib", SimpleNamespace(sha256=slow_sha256))
+    asking = [Path("raw.csv"), tmp_path / "raw.csv"]  # one file, spelt two ways
+    threads = [threading.Thread(target=known_hash, args=(path,)) for path in asking]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(reads) == 1
 
 
 def test_remote_files_are_left_to_flyte():

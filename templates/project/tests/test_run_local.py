@@ -1,6 +1,7 @@
 """What ./run adds to a local run's inputs, what it prints at its end, what it keeps of
 the run, and how it tells a user error."""
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -12,7 +13,9 @@ from typing import NamedTuple
 import pytest
 from flytekit.types.file import FlyteFile
 
-from scripts.run_local import LayerSnapshot, check_given, find, local_help
+import dataset
+from scripts.run_local import LayerSnapshot, check_given, find, hash_raw_data_ahead
+from scripts.run_local import local_help
 from scripts.run_local import record_run, summary, with_local_inputs
 from tasks.errors import PipelineError
 from tasks.layers import HISTORY, TEST, TRAIN
@@ -245,3 +248,15 @@ def test_a_run_leaves_without_tearing_its_modules_down(ending: str):
         assert (left.returncode, "torn down" in left.stdout) == (3, False)
     else:  # an exception ended the run: Python's own exit, teardown and code
         assert "torn down" in left.stdout and left.returncode != 0
+
+
+def test_the_declared_raw_data_is_hashed_while_the_workflow_loads(
+    project_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    raw = write(project_root / "data" / "01_raw" / "big.csv", "a,b\n1,2\n")
+    declared = dataclasses.replace(dataset.DATASET, raw_data="data/01_raw/big.csv")
+    monkeypatch.setattr(dataset, "DATASET", declared)
+    hash_raw_data_ahead(["--seed", "1"]).join()
+    # kept beside the file, for the first step's cache key (tasks.content_hash)
+    assert (raw.parent / ".big.csv.sha256").is_file()
+    assert hash_raw_data_ahead(["--raw_data", "other.csv"]) is None

@@ -5,6 +5,7 @@ the old results, and an output written to a new place on every run would never h
 
 import hashlib
 import os
+import threading
 from pathlib import Path
 from typing import Annotated, Optional, Union
 
@@ -41,27 +42,36 @@ def known_hash(path: Path) -> str:
     What proves a file unchanged, as git's index has it: its size, modification time
     (ns), inode and device. The hash is kept in memory, and for a file under data/ also
     beside it (data/01_raw/.NAME.sha256), so that a warm run recognises a large raw file
-    without reading it, and a step's output is hashed once."""
-    status = path.stat()
-    identity = f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_dev}"
-    sidecar = path.with_name(f".{path.name}.sha256")
-    kept = under_data(path) and not path.name.endswith(".partial")
-    if (path, identity) in KNOWN:
-        return KNOWN[path, identity]
-    if kept and sidecar.is_file():
-        stored_identity, _, stored_hash = sidecar.read_text().strip().rpartition(" ")
-        if stored_identity == identity:
-            KNOWN[path, identity] = stored_hash
-            return stored_hash
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return remember(path, digest.hexdigest(), keep=kept)
+    without reading it, and a step's output is hashed once. One thread reads a file: a
+    caller waits for the hash another one is reading (scripts/run_local.py hashes the
+    raw data while the workflow loads)."""
+    path = path.resolve()
+    with HASHING.setdefault(str(path), threading.Lock()):
+        status = path.stat()
+        identity = (
+            f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_dev}"
+        )
+        sidecar = path.with_name(f".{path.name}.sha256")
+        kept = under_data(path) and not path.name.endswith(".partial")
+        if (path, identity) in KNOWN:
+            return KNOWN[path, identity]
+        if kept and sidecar.is_file():
+            stored_identity, _, stored_hash = (
+                sidecar.read_text().strip().rpartition(" ")
+            )
+            if stored_identity == identity:
+                KNOWN[path, identity] = stored_hash
+                return stored_hash
+        digest = hashlib.sha256()
+        with open(path, "rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+        return remember(path, digest.hexdigest(), keep=kept)
 
 
 def remember(path: Path, content_hash: str, keep: bool = True) -> str:
     """Record a file's hash for its current identity (see known_hash)."""
+    path = path.resolve()
     status = path.stat()
     identity = f"{status.st_size} {status.st_mtime_ns} {status.st_ino} {status.st_dev}"
     KNOWN[path, identity] = content_hash
@@ -76,6 +86,8 @@ def remember(path: Path, content_hash: str, keep: bool = True) -> str:
 
 # Hashes of files this process has read, by path and identity (see known_hash).
 KNOWN: dict[tuple[Path, str], str] = {}
+# A lock for each file being hashed, by its resolved path.
+HASHING: dict[str, threading.Lock] = {}
 
 
 def under_data(path: Path) -> bool:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from tasks.content_hash import ParquetFile
 from tasks.declarations import check_splits
 from tasks.errors import PipelineError
-from tasks.layers import TEST, TRAIN, VALIDATION, read_table, save_table
+from tasks.layers import TEST, TRAIN, VALIDATION, read_table, save_tables
 from tasks.problem import labels, resolve
 from tasks.settings import pipeline_task
 
@@ -84,8 +84,4 @@ def generate_model_input_task(
 ) -> ModelInput:
     """Return the train, test and validation sets."""
     splits = split_data(read_table(primary), test_size, validation_size, seed)
-    return ModelInput(
-        save_table(splits.train, TRAIN),
-        save_table(splits.test, TEST),
-        save_table(splits.validation, VALIDATION),
-    )
+    return ModelInput(*save_tables(dict(zip((TRAIN, TEST, VALIDATION), splits))))

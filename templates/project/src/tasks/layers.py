@@ -85,6 +85,21 @@ def save_table(frame: pd.DataFrame, name: str) -> FlyteFile:
     return save(name, lambda path: frame.to_parquet(path, index=False))
 
 
+def save_tables(tables: dict[str, pd.DataFrame]) -> list[FlyteFile]:
+    """Table outputs by name, written at once: pyarrow encodes and writes a table
+    without holding Python's lock, so each is written (and hashed) in a thread of its
+    own, in the task's Flyte context."""
+    from concurrent.futures import ThreadPoolExecutor
+    from contextvars import copy_context
+
+    with ThreadPoolExecutor(len(tables)) as pool:
+        written = [
+            pool.submit(copy_context().run, save_table, frame, name)
+            for name, frame in tables.items()
+        ]
+        return [future.result() for future in written]
+
+
 def missing_values(file: FlyteFile) -> tuple[int, pd.Series]:
     """A Parquet table's rows, and the missing values of each of its columns: counted
     from the statistics its writer keeps for every column (a column without them is
