@@ -11,6 +11,7 @@ from scripts.run_local import find
 from tasks.errors import PipelineError
 from tasks.generate_model_input import Splits
 from tasks.reporting import check_gates_task, html_page, model_card, render_report
+from tasks import reporting
 from tasks.reporting import reporting_task
 from tests.conftest import Trained
 
@@ -200,6 +201,39 @@ def test_task_writes_the_report_and_the_model_card(
     assert html.startswith("<!DOCTYPE html>")
     assert "per-class" in Page(html).tables
     assert Path(card.path).read_text().startswith("# Model card: ")
+
+
+def test_the_task_reads_of_the_validation_set_only_the_rows_it_shuffles(
+    splits: Splits,
+    trained: Trained,
+    table_file,
+    json_file,
+    tmp_path,
+    project_root,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    monkeypatch.setattr(reporting, "IMPORTANCE_ROWS", 20)
+    read_whole = []
+    read_table = reporting.read_table
+
+    def reading(file, columns=None):
+        if columns is None:
+            read_whole.append(Path(file.path).stem)
+        return read_table(file, columns)
+
+    monkeypatch.setattr(reporting, "read_table", reading)
+    model = tmp_path / "model.joblib"
+    joblib.dump(trained.model, model)
+    report, _ = reporting_task(
+        metrics=json_file(trained.metrics, "metrics"),
+        predictions=table_file(trained.predictions, "predictions"),
+        model=str(model),
+        **{name: table_file(split, name) for name, split in splits._asdict().items()},
+    )
+    assert read_whole == ["predictions"]
+    # its first rows: the split left them in random order
+    sample = f"a sample of 20 of its {len(splits.validation):,} rows"
+    assert sample in Path(report.path).read_text(encoding="utf-8")
 
 
 def test_check_gates_fails_the_run_on_a_failed_gate(json_file, tmp_path: Path):

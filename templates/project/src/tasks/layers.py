@@ -131,6 +131,19 @@ def missing_values(file: FlyteFile) -> tuple[int, pd.Series]:
     return metadata.num_rows, pd.Series([counted[name] for name in names], names)
 
 
+def read_head(file: FlyteFile, rows: int) -> pd.DataFrame:
+    """A table input's first `rows` rows (all of a smaller one), without reading the
+    rest of the file."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = file.download()
+    batches = pq.ParquetFile(path).iter_batches(batch_size=rows) if rows else iter(())
+    first = next(batches, None)
+    schema = pq.read_schema(path)
+    return pa.Table.from_batches([] if first is None else [first], schema).to_pandas()
+
+
 def read_table(file: FlyteFile, columns: Optional[list[str]] = None) -> pd.DataFrame:
     """A table input (or some of its columns), from the Parquet file an earlier step
     wrote."""

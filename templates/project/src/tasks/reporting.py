@@ -17,7 +17,8 @@ from flytekit.deck import DeckField
 from dataset import DATASET
 from tasks.content_hash import HashedFile, ParquetFile
 from tasks.generate_model_output import load_model
-from tasks.layers import MODEL_CARD, REPORT, missing_values, read_table, save
+from tasks.layers import MODEL_CARD, REPORT, missing_values, read_head, read_table
+from tasks.layers import save
 from tasks.problem import Problem, features, labels, resolve
 from tasks.settings import PROJECT, pipeline_task
 from tasks.train_model import TRAIN_SCORE_ROWS
@@ -46,31 +47,36 @@ STYLE = """
 """
 THRESHOLDS = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 TOP_FEATURES = 15
-# Permutation importance scores the model 3 times per column: on a sample of this many
-# validation rows (seeded) when there are more, it ranks the columns as well.
+# Permutation importance scores the model 3 times per column: on the first this many
+# validation rows when there are more (its rows are in random order: a random sample),
+# it ranks the columns as well.
 IMPORTANCE_ROWS = 10_000
 MAX_ROC_CLASSES = 10
 
 
 class SplitSummary(NamedTuple):
     """What the report shows of a split: its rows, the missing values of each column,
-    and its target and left-out columns."""
+    its target and left-out columns, and its first rows (the validation set's
+    IMPORTANCE_ROWS, which the permutation importance shuffles)."""
 
     rows: int
     missing: pd.Series
     columns: pd.DataFrame
+    head: pd.DataFrame
 
 
-def summarize(split: pd.DataFrame) -> SplitSummary:
+def summarize(split: pd.DataFrame, head: int = 0) -> SplitSummary:
     """A split's summary, from the table."""
-    return SplitSummary(len(split), split.isna().sum(), split[key_columns(split)])
+    columns = split[key_columns(split)]
+    return SplitSummary(len(split), split.isna().sum(), columns, split.head(head))
 
 
-def read_summary(file: ParquetFile) -> SplitSummary:
+def read_summary(file: ParquetFile, head: int = 0) -> SplitSummary:
     """A split's summary, from its Parquet file: the rows and missing values from the
-    file's metadata, and only the target and left-out columns read."""
+    file's metadata; only the target and left-out columns read, and the first rows."""
     rows, missing = missing_values(file)
-    return SplitSummary(rows, missing, read_table(file, columns=key_columns(missing)))
+    columns = read_table(file, columns=key_columns(missing))
+    return SplitSummary(rows, missing, columns, read_head(file, head))
 
 
 def key_columns(columns: Any) -> list[str]:
@@ -368,16 +374,14 @@ def regression_section(predictions: pd.DataFrame) -> str:
 
 
 def importance_section(
-    model: Any, validation: pd.DataFrame, problem: Problem, seed: int
+    model: Any, validation: SplitSummary, problem: Problem, seed: int
 ) -> str:
-    """Permutation importance of each raw column on the validation set (a sample of
+    """Permutation importance of each raw column on the validation set (its first
     IMPORTANCE_ROWS rows of a larger one): how much the score falls when the column's
     values are shuffled."""
     from sklearn.inspection import permutation_importance
 
-    rows = validation
-    if len(validation) > IMPORTANCE_ROWS:
-        rows = validation.sample(IMPORTANCE_ROWS, random_state=seed)
+    rows = validation.head
 
     scoring = {
         "binary": "roc_auc",
@@ -404,8 +408,8 @@ def importance_section(
         for i in order
     ]
     sample = (
-        f", a sample of {len(rows):,} of its {len(validation):,} rows"
-        if len(rows) < len(validation)
+        f", a sample of {len(rows):,} of its {validation.rows:,} rows"
+        if len(rows) < validation.rows
         else ""
     )
     caption = (
@@ -517,10 +521,14 @@ def render_report(
     seed: int = 0,
 ) -> str:
     """The report, with its style. `splits`: each split as a table or as its summary
-    (reporting_task reads no more of the train and test sets); the validation set as
-    a table, whose rows the permutation importance shuffles."""
+    (reporting_task reads no more of the sets: the validation set's holds its first
+    IMPORTANCE_ROWS rows, which the permutation importance shuffles)."""
     summaries = {
-        name: split if isinstance(split, SplitSummary) else summarize(split)
+        name: (
+            split
+            if isinstance(split, SplitSummary)
+            else summarize(split, IMPORTANCE_ROWS if name == "validation" else 0)
+        )
         for name, split in splits.items()
     }
     problem = resolve(summaries["train"].columns)
@@ -543,7 +551,7 @@ def render_report(
             gates_section(metrics),
             leaderboard_section(metrics),
             section(),
-            importance_section(model, splits["validation"], problem, seed),
+            importance_section(model, summaries["validation"], problem, seed),
             data_section(metrics, summaries, problem),
             "</div>",
         ]
@@ -621,7 +629,7 @@ def reporting_task(
     splits = {
         "train": read_summary(train),
         "test": read_summary(test),
-        "validation": read_table(validation),
+        "validation": read_summary(validation, IMPORTANCE_ROWS),
     }
     report = render_report(
         values,
