@@ -183,18 +183,29 @@ def test_the_model_card_says_what_the_model_is_and_how_it_scores(
     assert f"| beats the baseline on {metrics['selection_metric']} | passed |" in card
 
 
+@pytest.fixture
+def run_task(splits: Splits, trained: Trained, table_file, json_file, tmp_path):
+    """reporting_task on the kind's splits and trained model, as files."""
+
+    def run():
+        model = tmp_path / "model.joblib"
+        joblib.dump(trained.model, model)
+        return reporting_task(
+            metrics=json_file(trained.metrics, "metrics"),
+            predictions=table_file(trained.predictions, "predictions"),
+            model=str(model),
+            **{
+                name: table_file(split, name)
+                for name, split in splits._asdict().items()
+            },
+        )
+
+    return run
+
+
 @pytest.mark.parametrize("kind", ["multiclass"])
-def test_task_writes_the_report_and_the_model_card(
-    splits: Splits, trained: Trained, table_file, json_file, tmp_path, project_root
-):
-    model = tmp_path / "model.joblib"
-    joblib.dump(trained.model, model)
-    report, card = reporting_task(
-        metrics=json_file(trained.metrics, "metrics"),
-        predictions=table_file(trained.predictions, "predictions"),
-        model=str(model),
-        **{name: table_file(split, name) for name, split in splits._asdict().items()},
-    )
+def test_task_writes_the_report_and_the_model_card(run_task, project_root):
+    report, card = run_task()
     assert Path(report.path) == project_root / "data/08_reporting/report.html"
     assert Path(card.path) == project_root / "data/06_models/model_card.md"
     html = Path(report.path).read_text(encoding="utf-8")
@@ -204,13 +215,7 @@ def test_task_writes_the_report_and_the_model_card(
 
 
 def test_the_task_reads_of_the_validation_set_only_the_rows_it_shuffles(
-    splits: Splits,
-    trained: Trained,
-    table_file,
-    json_file,
-    tmp_path,
-    project_root,
-    monkeypatch: pytest.MonkeyPatch,
+    splits: Splits, run_task, project_root, monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setattr(reporting, "IMPORTANCE_ROWS", 20)
     read_whole = []
@@ -222,14 +227,7 @@ def test_the_task_reads_of_the_validation_set_only_the_rows_it_shuffles(
         return read_table(file, columns)
 
     monkeypatch.setattr(reporting, "read_table", reading)
-    model = tmp_path / "model.joblib"
-    joblib.dump(trained.model, model)
-    report, _ = reporting_task(
-        metrics=json_file(trained.metrics, "metrics"),
-        predictions=table_file(trained.predictions, "predictions"),
-        model=str(model),
-        **{name: table_file(split, name) for name, split in splits._asdict().items()},
-    )
+    report, _ = run_task()
     assert read_whole == ["predictions"]
     # its first rows: the split left them in random order
     sample = f"a sample of 20 of its {len(splits.validation):,} rows"

@@ -137,11 +137,10 @@ def read_head(file: FlyteFile, rows: int) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    path = file.download()
-    batches = pq.ParquetFile(path).iter_batches(batch_size=rows) if rows else iter(())
-    first = next(batches, None)
-    schema = pq.read_schema(path)
-    return pa.Table.from_batches([] if first is None else [first], schema).to_pandas()
+    parquet = pq.ParquetFile(file.download())
+    first = next(parquet.iter_batches(batch_size=rows), None) if rows else None
+    batches = [] if first is None else [first]
+    return pa.Table.from_batches(batches, parquet.schema_arrow).to_pandas()
 
 
 def read_table(file: FlyteFile, columns: Optional[list[str]] = None) -> pd.DataFrame:
