@@ -11,8 +11,8 @@ $TMPDIR/flyte-pipeline-bench-scale/tables/ for the next run:
 
 After a warm-up on the sample (not timed: Python compiles the modules both sides import, and
 matplotlib lists the fonts into a config folder both sides share, MPLCONFIGDIR), for each table, in one generated and installed project (uv) whose src/dataset.py points at it,
-its raw file read once (into the page cache, for both sides), then 3 pairs alternated (pipeline,
-plain, pipeline, plain...), each a fresh process:
+its raw file read once (into the page cache, for both sides), then 3 pairs, each a fresh
+process, the side that goes first alternating (pipeline, plain; plain, pipeline; ...):
 - the pipeline cold: `./run src/ full` with an empty local cache (a home of its own) and nothing
   in data/ but the raw file (no hash kept beside it): every step runs;
 - the plain script, bench/plain_pipeline.py: the same steps composed from the project's own
@@ -362,11 +362,22 @@ def main() -> int:
                 clear(project)
                 home = Path(tempfile.mkdtemp(prefix="home-", dir=run_dir))
                 run_env = {**env, "HOME": str(home), "TMPDIR": tempfile.mkdtemp(prefix="tmp-", dir=run_dir)}
-                result.pipeline.append(measure(["./run", "src/", "full"], project, run_env, run_dir / f"{name}-pipeline-{pair}.log"))
-                report(name, "pipeline cold", result.pipeline[-1])
-                shutil.rmtree(plain_out, ignore_errors=True)
-                result.plain.append(measure([str(python), str(PLAIN), str(plain_out)], project, plain_env, run_dir / f"{name}-plain-{pair}.log"))
-                report(name, "plain script", result.plain[-1])
+
+                def pipeline() -> None:
+                    result.pipeline.append(measure(["./run", "src/", "full"], project, run_env, run_dir / f"{name}-pipeline-{pair}.log"))
+                    report(name, "pipeline cold", result.pipeline[-1])
+
+                def plain() -> None:
+                    shutil.rmtree(plain_out, ignore_errors=True)
+                    result.plain.append(measure([str(python), str(PLAIN), str(plain_out)], project, plain_env, run_dir / f"{name}-plain-{pair}.log"))
+                    report(name, "plain script", result.plain[-1])
+
+                # Which side goes first alternates from pair to pair (pipeline, plain, plain,
+                # pipeline, ...): on this VM a page fault costs more or less from one minute to the
+                # next, and neither side is to meet the machine always in the state the other
+                # leaves it in.
+                for side in (pipeline, plain) if pair % 2 == 0 else (plain, pipeline):
+                    side()
             # The first run after a cold one runs evaluate again: its input, the run history,
             # has gained the cold run. Timed apart; the warm runs come after it.
             run_env = {**env, "HOME": str(home), "TMPDIR": tempfile.mkdtemp(prefix="tmp-", dir=run_dir)}
@@ -413,7 +424,8 @@ def markdown(results: list[Result]) -> str:
     lines.append("")
     for result in results:
         load = f"{min(result.load):.1f}-{max(result.load):.1f}"
-        lines.append(f"- {result.name}: {result.same}; load average {load} on {os.cpu_count()} cores.")
+        ratios = ", ".join(f"{a.seconds:.1f}/{b.seconds:.1f}" for a, b in zip(result.pipeline, result.plain))
+        lines.append(f"- {result.name}: pairs (pipeline/plain s) {ratios}; {result.same}; load average {load} on {os.cpu_count()} cores.")
     return "\n".join(lines)
 
 
