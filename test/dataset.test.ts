@@ -333,6 +333,12 @@ describe('the answers about the data, checked and resolved', () => {
     expect(resolved.summary).toBe('data: churn.csv, 40 rows: target "churned" binary (positive "yes": 25.0 %), 1 numeric, 1 categorical, 1 date, 1 left out (customer_id: id-like), tasks request 1Gi');
   });
 
+  it('a column without a value is named as empty: the model leaves it out', async () => {
+    const table = csvOf(['spend', 'notes', 'churned'], 20, (index) => [index * 2, '', index % 2 ? 'yes' : 'no']);
+    const summary = resolveDataset(answers({ target: 'churned' }), await profileOf(table, 'churn.csv')).summary;
+    expect(summary).toContain('1 numeric, 1 empty (notes: no values, the model leaves it out), tasks request');
+  });
+
   it('a given positive class is stored as the file writes it', async () => {
     const profile = await profileOf(csvOf(['x', 'y'], 12, (index) => [index, index % 2 ? '1.0' : '0.0']));
     expect(resolveDataset(answers({ positiveClass: '0' }), profile).answers.positiveClass).toBe('0.0');

@@ -2,6 +2,7 @@
 values, and the fitted model takes raw rows, as a service would send them."""
 
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -114,6 +115,17 @@ def test_the_model_puts_the_preparation_before_the_estimator(splits: Splits):
     kinds = {name: columns for name, _, columns in prepare.transformers}
     assert kinds == column_kinds(features(splits.train, problem))
     assert kinds["date"] == ["signup_date"] and "id" not in sum(kinds.values(), [])
+
+
+@pytest.mark.parametrize("kind", ["binary"])
+def test_a_column_without_values_is_left_out_of_the_model(splits: Splits):
+    train, test = (frame.assign(notes=None) for frame in (splits.train, splits.test))
+    assert "notes" not in sum(column_kinds(train).values(), [])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scikit-learn's "Skipping features without..."
+        model, scores = fit_setting(CLASSIFIER, train, test)
+    assert scores["score"] > 0.8
+    assert "notes" not in str(list(model[:-1].get_feature_names_out()))
 
 
 @pytest.mark.parametrize("dtype", ["str", object])

@@ -62,6 +62,20 @@ def test_nothing_dropped_is_said_as_nothing(declare):
     assert primary.attrs["rows_dropped"] == {}
 
 
+def test_a_column_without_values_is_named_once(declare, capsys):
+    declare("binary", leave_out=["id", "legacy"])
+    raw = synthetic_table("binary").dropna(subset=["churned"])
+    raw["notes"] = None
+    raw["legacy"] = None  # left out already: not named
+    clean_raw_data(raw)
+    assert capsys.readouterr().out == (
+        "process_raw_data: 'notes' has no values: the model leaves it out"
+        " (add to leave_out in src/dataset.py to say so)\n"
+    )
+    clean_raw_data(raw.drop(columns="notes"))
+    assert capsys.readouterr().out == ""
+
+
 def test_a_numeric_class_column_with_gaps_gets_its_integers_back(declare):
     declare("binary", target="label", positive_class="", problem_type="auto")
     raw = pd.DataFrame({"id": range(4), "x": 1.0, "label": [1, None, 0, 1]})

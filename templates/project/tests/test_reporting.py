@@ -10,6 +10,7 @@ import pytest
 from scripts.run_local import find
 from tasks.errors import PipelineError
 from tasks.generate_model_input import Splits
+from tasks.problem import resolve
 from tasks.reporting import check_gates_task, html_page, model_card, render_report
 from tasks import reporting
 from tasks.reporting import reporting_task
@@ -135,6 +136,18 @@ def test_the_data_section_shows_gaps_drops_and_balance(
     assert page.column("balance", "Split") == ["train", "test", "validation"]
     if kind != "regression":
         assert page.tables["balance"][0][2:] == list(trained.problem.classes)
+
+
+@pytest.mark.parametrize("kind", ["regression"])
+def test_a_column_without_values_is_left_out_not_imputed(splits: Splits):
+    summaries = {
+        name: reporting.summarize(split.assign(notes=None))
+        for name, split in splits._asdict().items()
+    }
+    metrics = {"data": {"leave_out": ["id"]}}
+    html = reporting.data_section(metrics, summaries, resolve(splits.train))
+    assert "notes" not in Page(html).column("missing", "Column")
+    assert "Left out of the features: id, notes (no values)." in html
 
 
 @pytest.mark.parametrize("kind", ["binary"])

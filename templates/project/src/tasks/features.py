@@ -33,11 +33,15 @@ def is_date(column: pd.Series) -> bool:
 
 
 def column_kinds(frame: pd.DataFrame) -> dict[str, list[str]]:
-    """The feature columns by kind: numeric, categorical and date."""
+    """The feature columns by kind: numeric, categorical and date. A column without a
+    value is none of them: there is nothing in it to learn from, and the model leaves
+    it out (process_raw_data says so)."""
     import pandas as pd
 
     kinds: dict[str, list[str]] = {"numeric": [], "categorical": [], "date": []}
     for name, column in frame.items():
+        if not column.notna().any():
+            continue
         if pd.api.types.is_bool_dtype(column):
             kind = "categorical"
         elif pd.api.types.is_numeric_dtype(column):

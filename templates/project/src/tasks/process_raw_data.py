@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dataset import DATASET
 from tasks.content_hash import HashedFile, ParquetFile, hash_file
 from tasks.errors import PipelineError
 from tasks.layers import PRIMARY, save_table
@@ -54,6 +55,19 @@ def clean_raw_data(raw: pd.DataFrame) -> pd.DataFrame:
             f" whose target {problem.target!r} is missing"
         )
     data.attrs["rows_dropped"] = {"target missing": dropped} if dropped else {}
+    # Column by column: a table without the target and left-out columns is a copy.
+    empty = [
+        str(name)
+        for name, column in data.items()
+        if name not in DATASET.not_features and not column.notna().any()
+    ]
+    if empty:
+        print(
+            f"process_raw_data: {', '.join(map(repr, empty))}"
+            f" {'has' if len(empty) == 1 else 'have'} no values: the model leaves"
+            f" {'it' if len(empty) == 1 else 'them'} out (add to leave_out in"
+            " src/dataset.py to say so)"
+        )
     return data
 
 

@@ -426,10 +426,12 @@ def data_section(
     missing = sum(split.missing for split in splits.values()).drop(
         [problem.target, *DATASET.leave_out], errors="ignore"
     )
+    # A column without a value is not imputed: the model leaves it out (features.py).
+    empty = [str(name) for name, count in missing.items() if count == rows]
     missing_rows = [
         [name, int(count), f"{count / rows:.1%}"]
         for name, count in missing.items()
-        if count
+        if 0 < count < rows
     ]
     parts = [
         table(
@@ -492,11 +494,9 @@ def data_section(
                 rows,
             )
         )
-    if metrics["data"].get("leave_out"):
-        parts.append(
-            f"<p>Left out of the features: "
-            f"{escape(', '.join(metrics['data']['leave_out']))}.</p>"
-        )
+    left = [*metrics["data"].get("leave_out", []), *(f"{n} (no values)" for n in empty)]
+    if left:
+        parts.append(f"<p>Left out of the features: {escape(', '.join(left))}.</p>")
     return "<h2>The data</h2>" + "".join(parts)
 
 
