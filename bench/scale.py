@@ -37,7 +37,7 @@ table's at most 1.25x the smallest's, and 1 s more). Exits 1 if outputs differ o
 
 Environment: BENCH_PROJECT=PATH (an installed uv project; else one is generated with the bin,
 after `npm run build`), BENCH_TABLES=1M,3M,10M,3M-categorical (which tables),
-BENCH_PAIRS=3, BENCH_WARM=3. A whole run takes about 40 minutes on the 2-core CI machine.
+BENCH_PAIRS=3, BENCH_WARM=3. A whole run takes 17 to 40 minutes on the 2-core CI machine, as it goes.
 """
 
 from __future__ import annotations
