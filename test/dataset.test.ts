@@ -292,6 +292,7 @@ describe('reading a file', () => {
     ['a broken Parquet file', 'broken.parquet', Buffer.from('PAR1 not really PAR1'), /broken\.parquet cannot be read as Parquet/],
     ['Latin-1 text', 'latin.csv', Buffer.from('name,y\ncaf\xe9,1\n', 'latin1'), /latin\.csv is not UTF-8 text \(line 2\)/],
     ['semicolons', 'excel.csv', Buffer.from('a;b;c\n1;2;3\n'), /excel\.csv has one column, "a;b;c": its fields look separated by ";", not commas/],
+    ['semicolons and decimal commas (Excel in many locales)', 'excel.csv', Buffer.from('a;b;y\n0,5;1,25;0\n'), /excel\.csv has one column, "a;b;y": its fields look separated by ";", not commas/],
     ['a line with too many fields', 'wide.csv', Buffer.from('a,b\n1,2\n3,4,5\n'), /wide\.csv line 3 has 3 fields, and its header 2/],
     ['a quote never closed', 'quote.csv', Buffer.from('a,b\n1,"2\n3,4\n'), /a quote opened on line 2 is never closed/],
     ['a column named twice', 'twice.csv', Buffer.from('a,b,a\n1,2,3\n'), /twice\.csv has two columns named "a"/],

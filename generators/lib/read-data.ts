@@ -147,6 +147,8 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
     // A quoted field cut at the end of the prefix read: the rows before it are whole.
     if (!(cut && code === 'CSV_QUOTE_NOT_CLOSED')) {
       if (code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH') {
+        // "a;b" then "0,5;1,5" (decimal commas): the separator, not the row, is the cause.
+        if (records[0]?.length === 1) throwOtherSeparator(shownAs, records[0][0]);
         const fields = /got (\d+)/.exec(message)?.[1];
         throw new UserError(
           `${shownAs} line ${line ?? '?'} has ${fields ?? 'more'} fields, and its header ${records[0]?.length ?? '?'}`,
@@ -160,15 +162,7 @@ export function readCsv(fd: number, size: number, head: Buffer, shownAs: string)
   const [header = [], ...rows] = records;
   const complete = !cut && rows.length <= SAMPLE_ROWS;
   const kept = rows.slice(0, Math.min(SAMPLE_ROWS, Math.floor(MAX_CELLS / Math.max(header.length, 1))));
-  if (header.length === 1 && kept.length > 0) {
-    const separator = [';', '\t', '|'].find((candidate) => header[0].includes(candidate));
-    if (separator) {
-      throw new UserError(
-        `${shownAs} has one column, ${shown(header[0], 40)}: its fields look separated by ${separator === '\t' ? 'tabs' : `"${separator}"`}, not commas`,
-        'save it comma-separated (pandas reads a CSV with commas between fields), then pass it again',
-      );
-    }
-  }
+  if (header.length === 1 && kept.length > 0) throwOtherSeparator(shownAs, header[0]);
   const whole = complete && kept.length === rows.length;
   return {
     shownAs,
@@ -286,4 +280,15 @@ async function readParquet(fd: number, size: number, head: Buffer, shownAs: stri
   }
   const rows = objects.slice(0, rowEnd).map((row) => header.map((name) => cellFromParquet(row[name])));
   return { shownAs, format: 'parquet', ...columnsOf(header, rows, shownAs), rows: rows.length, complete: rows.length === totalRows, totalRows, fileRows: totalRows };
+}
+
+/** A one-field header that holds ";", a tab or "|": the file is separated by that, not by commas. */
+function throwOtherSeparator(shownAs: string, header: string): void {
+  const separator = [';', '\t', '|'].find((candidate) => header.includes(candidate));
+  if (separator) {
+    throw new UserError(
+      `${shownAs} has one column, ${shown(header, 40)}: its fields look separated by ${separator === '\t' ? 'tabs' : `"${separator}"`}, not commas`,
+      'save it comma-separated (pandas reads a CSV with commas between fields), then pass it again',
+    );
+  }
 }

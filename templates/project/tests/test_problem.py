@@ -80,6 +80,22 @@ def declare_y(declare):
             Problem("binary", "y", "b", ("a", "b")),
         ),
         ([1.0, 0.0, None, 1.0], {}, Problem("binary", "y", "1", ("0", "1"))),
+        # As the file writes it (flyte-pipeline new stores it so): as pandas reads it.
+        (
+            [1.0, 0.0, 0.0],
+            {"positive_class": "1.0"},
+            Problem("binary", "y", "1", ("0", "1")),
+        ),
+        (
+            [True, False, False],
+            {"positive_class": "true"},
+            Problem("binary", "y", "True", ("False", "True")),
+        ),
+        (
+            [0.5, 1.5, 1.5],
+            {"positive_class": "1.50"},
+            Problem("binary", "y", "1.5", ("0.5", "1.5")),
+        ),
         (["x", "y", "z"], {}, Problem("multiclass", "y", "", ("x", "y", "z"))),
         (
             [1, 2, 1],
@@ -119,6 +135,12 @@ def test_resolve_follows_the_declaration_or_infers(
             table(["a", "b"]),
             {"problem_type": "binary", "positive_class": "c"},
             "positive_class 'c' is not a value of 'y' (a, b)",
+            "positive_class",
+        ),
+        (
+            table([1, 0]),
+            {"problem_type": "binary", "positive_class": "true"},
+            "positive_class 'true' is not a value of 'y' (0, 1)",
             "positive_class",
         ),
         (

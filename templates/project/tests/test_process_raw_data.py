@@ -32,6 +32,8 @@ def test_csv_and_parquet_are_told_by_their_content(tmp_path: Path, name: str):
         (b"PAR1 but not really parquet", "raw.csv is not a readable Parquet table"),
         (b"", "raw.csv is not a readable CSV table"),
         (b"id,churned\n", "raw.csv has no rows"),
+        (b"a;b;y\n0,5;1,25;0\n", "raw.csv has one column, 'a;b;y': its fields look"),
+        (b"a\tb\n1\t2\n", "raw.csv has one column, 'a\\tb': its fields look sep"),
     ],
 )
 def test_a_file_that_is_not_a_table_says_so(tmp_path: Path, content, cause):

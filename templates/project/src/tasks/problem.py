@@ -97,6 +97,23 @@ def default_positive(values: pd.Series) -> str:
     return max(name for name, count in counts.items() if count == rarest)
 
 
+def class_named(given: str, classes: tuple[str, ...]) -> str:
+    """The class `given` names: as written, or as pandas compares the values (1.0 is
+    the class 1, true the class True), as `flyte-pipeline new` may store it. A name of
+    no class is returned as it is."""
+    if given in classes:
+        return given
+    for name in classes:
+        if name in ("True", "False") and given.lower() == name.lower():
+            return name
+        try:
+            if float(given) == float(name):
+                return name
+        except ValueError:
+            pass
+    return given
+
+
 def resolve(data: pd.DataFrame) -> Problem:
     """The problem `data` poses for the declared target, checked: a PipelineError says
     what is wrong with the data and how to fix it."""
@@ -150,7 +167,9 @@ def resolve(data: pd.DataFrame) -> Problem:
                 f" values ({', '.join(classes[:5])}{', ...' if distinct > 5 else ''})",
                 'set problem_type in src/dataset.py to "multiclass" or "auto"',
             )
-        positive = DATASET.positive_class or default_positive(values)
+        positive = class_named(DATASET.positive_class, classes) or default_positive(
+            values
+        )
         if positive not in classes:
             raise PipelineError(
                 f"positive_class {positive!r} is not a value of {target!r}"

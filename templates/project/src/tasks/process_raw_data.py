@@ -36,6 +36,16 @@ def read_raw_data(path: str) -> pd.DataFrame:
             f"{Path(path).name} has no rows",
             "point raw_data in src/dataset.py at a table with data",
         )
+    header = str(table.columns[0]) if len(table.columns) == 1 else ""
+    separator = next((mark for mark in (";", "\t", "|") if mark in header), None)
+    if separator:
+        raise PipelineError(
+            f"{Path(path).name} has one column, {header[:40]!r}: its fields look"
+            f" separated by {'tabs' if separator == chr(9) else repr(separator)},"
+            " not commas",
+            "save it comma-separated (pandas: to_csv) or as Parquet, and point"
+            " raw_data in src/dataset.py at it",
+        )
     return table
 
 
