@@ -1,6 +1,7 @@
 """The raw data (a CSV or Parquet file) becomes the primary table: the rows with a
 target, the target cleaned, and a one-line error for data that cannot be used."""
 
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,26 @@ def test_csv_and_parquet_are_told_by_their_content(tmp_path: Path, name: str):
         write_table(table, path)
     read = read_raw_data(str(path))
     assert len(read) == 12 and {"id", "signup_date", "churned"} <= set(read.columns)
+
+
+def test_parquet_decimals_are_read_as_numbers(tmp_path: Path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    prices = [Decimal("9.99"), None, Decimal("120.50")]
+    pq.write_table(
+        pa.table(
+            {
+                "price": pa.array(prices, pa.decimal128(10, 2)),
+                "name": ["a", "b", None],
+            }
+        ),
+        tmp_path / "raw.parquet",
+    )
+    read = read_raw_data(str(tmp_path / "raw.parquet"))
+    assert read["price"].dtype == "float64"
+    assert read["price"].tolist()[::2] == [9.99, 120.5] and read["price"].isna()[1]
+    assert read["name"].tolist()[:2] == ["a", "b"]
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +32,12 @@ def read_raw_data(path: str) -> pd.DataFrame:
             "point raw_data in src/dataset.py at a CSV file with a header row,"
             " or a Parquet file",
         ) from error
+    # Parquet's decimals (a database's NUMERIC) come as Python Decimal objects, which
+    # the model would take for categories: they are numbers.
+    for name in table.columns[table.dtypes == object]:
+        values = table[name].dropna().head(100)
+        if len(values) and all(isinstance(value, Decimal) for value in values):
+            table[name] = table[name].astype("float64")
     if table.empty:
         raise PipelineError(
             f"{Path(path).name} has no rows",
