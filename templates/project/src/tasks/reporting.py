@@ -34,7 +34,8 @@ STYLE = """
 .report { font-family: system-ui, sans-serif; max-width: 60rem; margin: 2rem auto;
           padding: 0 1rem; color: #1f2328; }
 .report .subtitle { color: #656d76; margin-top: 0; }
-.report table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
+.report table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; display: block;
+                overflow-x: auto; max-width: 100%; }
 .report th, .report td { border: 1px solid #d0d7de; padding: 0.3rem 0.7rem;
                          text-align: right; }
 .report th:first-child, .report td:first-child { text-align: left; }
