@@ -5,7 +5,9 @@ task each), scores it on the test set, and keeps the best; evaluate checks the g
 A candidate is a name, any scikit-learn-compatible estimator (its import path), and a
 grid: each parameter with the values to try. Add a row to try another model; each
 setting is cached on its own, so the next run trains only the new ones. The data's
-preprocessing (tasks/features.py) is put in front of every estimator."""
+preprocessing (tasks/features.py) is put in front of every estimator. A classifier
+without probabilities (LinearSVC, RidgeClassifier) is calibrated into giving them
+(scikit-learn's CalibratedClassifierCV): the metrics and the report need them."""
 
 from tasks.declarations import Candidate, Gates
 

@@ -13,7 +13,7 @@ from tasks import train_model as train_model_tasks
 from tasks.declarations import Candidate
 from tasks.generate_model_input import Splits
 from tasks.problem import METRICS, better, resolve
-from tasks.train_model import Fitted, best, candidate_settings
+from tasks.train_model import Fitted, Setting, best, candidate_settings
 from tasks.train_model import fit_setting, leaderboard
 from workflows.train_model import train_model
 
@@ -77,6 +77,17 @@ def test_a_single_random_forest_in_place_of_the_candidates_trains(
     assert [
         (row["model"], row["params"], row["chosen"]) for row in board["candidates"]
     ] == [("random_forest", {"n_estimators": 20, "random_state": 0}, True)]
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_a_classifier_without_probabilities_is_calibrated(kind, splits: Splits, capsys):
+    metric = candidates.SELECTION_METRIC[kind]
+    svc = Setting("linear_svc", "sklearn.svm.LinearSVC", '{"C": 1.0}', metric)
+    model, scores = fit_setting(svc, splits.train, splits.test)
+    assert "linear_svc gives no probabilities" in capsys.readouterr().out
+    assert type(model.steps[-1][1]).__name__ == "CalibratedClassifierCV"
+    assert set(scores["train_metrics"]) == set(METRICS[kind])
+    assert better(metric, scores["score"], {"roc_auc": 0.75, "f1_macro": 0.5}[metric])
 
 
 @pytest.mark.parametrize("kind", ["regression"])
