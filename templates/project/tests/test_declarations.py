@@ -70,7 +70,13 @@ def test_a_candidate_is_an_estimator_with_the_parameters_of_its_grid():
             "'sklearn.ensemble.RandomForrestClassifier' cannot be imported",
             "import path",
         ),
-        ("no_such_library.Model", {}, "cannot be imported", "import path"),
+        (
+            "no_such_library.Model",
+            {},
+            "'no_such_library.Model' cannot be imported (No module named",
+            "add it to the project (",
+        ),
+        ("sklearn.ensembl.Forest", {}, "cannot be imported", "import path"),
         ("Model", {}, "cannot be imported", "import path"),
         (
             "collections.OrderedDict",

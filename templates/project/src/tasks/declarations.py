@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Optional
 
 from tasks.errors import PipelineError
@@ -94,10 +95,23 @@ class Candidate:
         try:
             found = getattr(importlib.import_module(module), name)
         except (ImportError, AttributeError, ValueError) as error:
+            missing = getattr(error, "name", None) if module else None
+            if (
+                isinstance(error, ModuleNotFoundError)
+                and missing == module.split(".")[0]
+            ):
+                add = "pipenv install" if Path("Pipfile").is_file() else "uv add"
+                fix = (
+                    f"add it to the project ({add} {missing}: the image follows the"
+                    " lock file), or give another estimator"
+                )
+            else:
+                fix = (
+                    "give an estimator's import path, e.g."
+                    " sklearn.ensemble.RandomForestClassifier"
+                )
             raise PipelineError(
-                f"{where}: {self.estimator!r} cannot be imported ({error})",
-                "give an estimator's import path, e.g."
-                " sklearn.ensemble.RandomForestClassifier",
+                f"{where}: {self.estimator!r} cannot be imported ({error})", fix
             ) from error
         if not (isinstance(found, type) and hasattr(found, "fit")):
             raise PipelineError(
