@@ -54,6 +54,25 @@ def test_a_wrong_dataset_field_is_named_with_its_fix(fields, cause, fix):
     assert cause in raised.value.cause and fix in raised.value.fix
 
 
+class KeywordEstimator:
+    """As LightGBM's: parameters beyond its signature's go through **kwargs."""
+
+    def __init__(self, alpha: float = 1.0, **kwargs):
+        self.alpha, self.kwargs = alpha, kwargs
+
+    def get_params(self, deep: bool = True) -> dict:
+        return {"alpha": self.alpha}
+
+    def fit(self, X, y):
+        return self
+
+
+def test_an_estimator_taking_keywords_takes_parameters_it_does_not_list():
+    grid = {"alpha": [1.0], "verbose": [-1]}
+    path = f"{__name__}.KeywordEstimator"
+    assert Candidate("kw", path, grid).estimator_class() is KeywordEstimator
+
+
 def test_a_candidate_is_an_estimator_with_the_parameters_of_its_grid():
     candidate = Candidate(
         "forest", "sklearn.ensemble.RandomForestClassifier", {"max_depth": [3, None]}

@@ -5,8 +5,10 @@ import json
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pytest
 from flytekit.types.file import FlyteFile
+from sklearn.linear_model import LogisticRegression
 
 import candidates
 from tasks import train_model as train_model_tasks
@@ -88,6 +90,31 @@ def test_a_classifier_without_probabilities_is_calibrated(kind, splits: Splits, 
     assert type(model.steps[-1][1]).__name__ == "CalibratedClassifierCV"
     assert set(scores["train_metrics"]) == set(METRICS[kind])
     assert better(metric, scores["score"], {"roc_auc": 0.75, "f1_macro": 0.5}[metric])
+
+
+class NumbersOnly(LogisticRegression):
+    """As XGBoost's classifier: fitted on classes numbered 0..k-1 only."""
+
+    def fit(self, X, y):
+        if not np.issubdtype(np.asarray(y).dtype, np.integer):
+            raise ValueError("Invalid classes inferred from unique values of `y`")
+        return super().fit(X, y)
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass"])
+def test_another_librarys_classifier_of_numbered_classes_trains(
+    kind, splits: Splits, tmp_path: Path
+):
+    metric = candidates.SELECTION_METRIC[kind]
+    setting = Setting("numbers", f"{__name__}.NumbersOnly", '{"max_iter": 500}', metric)
+    model, scores = fit_setting(setting, splits.train, splits.test)
+    assert better(metric, scores["score"], {"roc_auc": 0.75, "f1_macro": 0.5}[metric])
+    joblib.dump(model, tmp_path / "model.joblib")
+    loaded = joblib.load(tmp_path / "model.joblib")
+    problem = resolve(splits.train)
+    rows = splits.validation.drop(columns=problem.target)
+    assert set(loaded.predict(rows)) <= set(problem.classes)
+    assert list(loaded.classes_) == list(problem.classes)
 
 
 @pytest.mark.parametrize("kind", ["regression"])

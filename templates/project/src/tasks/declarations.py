@@ -5,6 +5,7 @@ the file, the field and the fix, before anything runs."""
 from __future__ import annotations
 
 import importlib
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
@@ -119,8 +120,13 @@ class Candidate:
                 "give a scikit-learn-compatible estimator class",
             )
         accepted = set(found().get_params())
+        # An estimator taking **kwargs (LightGBM's) takes more than it lists.
+        takes_more = any(
+            parameter.kind is inspect.Parameter.VAR_KEYWORD
+            for parameter in inspect.signature(found.__init__).parameters.values()
+        )
         for parameter, values in self.grid.items():
-            if parameter not in accepted:
+            if parameter not in accepted and not takes_more:
                 raise PipelineError(
                     f"{where}: {found.__name__} takes no parameter {parameter!r}",
                     f"use one of: {', '.join(sorted(accepted))}",
