@@ -117,6 +117,23 @@ def test_the_model_puts_the_preparation_before_the_estimator(splits: Splits):
     assert kinds["date"] == ["signup_date"] and "id" not in sum(kinds.values(), [])
 
 
+def test_an_infinite_number_is_imputed_as_a_missing_one():
+    train = pd.DataFrame(
+        {
+            "ratio": [1.0, np.inf, 3.0, -np.inf, 5.0],
+            "count": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+        }
+    )
+    prepare = preprocessor(column_kinds(train)).fit(train)
+    prepared = prepare.transform(train)
+    assert np.isfinite(prepared).all()
+    # The median of the finite values (3) fills the infinite ones: scaled, equal.
+    ratio = prepared[:, 0]
+    assert ratio[1] == ratio[3] == ratio[2]
+    assert train["ratio"].iloc[1] == np.inf  # the input is left as it was
+    assert list(prepare.get_feature_names_out()) == ["numeric__ratio", "numeric__count"]
+
+
 @pytest.mark.parametrize("kind", ["binary"])
 def test_a_column_without_values_is_left_out_of_the_model(splits: Splits):
     train, test = (frame.assign(notes=None) for frame in (splits.train, splits.test))

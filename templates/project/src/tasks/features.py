@@ -1,13 +1,15 @@
 """The features' preparation, built from the data and saved inside the model: numbers
-are imputed and scaled; text, categories and booleans imputed and one-hot encoded
-(categories unseen in training are ignored); ISO dates (2024-01-31) become year, month,
-day and weekday. So the model predicts from raw rows, as a service would send them."""
+are imputed (an infinite value as a missing one) and scaled; text, categories and
+booleans imputed and one-hot encoded (categories unseen in training are ignored); ISO
+dates (2024-01-31) become year, month, day and weekday. So the model predicts from raw
+rows, as a service would send them."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
     from sklearn.compose import ColumnTransformer
 
@@ -81,6 +83,16 @@ def as_text(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def finite(frame: pd.DataFrame) -> np.ndarray:
+    """Numbers as floats, an infinite value (a ratio's division by zero) as missing: a
+    copy, which the imputer after it fills in place."""
+    import numpy as np
+
+    values = frame.to_numpy(dtype="float64", na_value=np.nan, copy=True)
+    values[np.isinf(values)] = np.nan
+    return values
+
+
 def preprocessor(kinds: dict[str, list[str]]) -> ColumnTransformer:
     """The preparation of each kind of column; other columns are dropped."""
     from sklearn.compose import ColumnTransformer
@@ -89,7 +101,11 @@ def preprocessor(kinds: dict[str, list[str]]) -> ColumnTransformer:
     from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
     steps = {
-        "numeric": make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
+        "numeric": make_pipeline(
+            FunctionTransformer(finite, feature_names_out="one-to-one"),
+            SimpleImputer(strategy="median", copy=False),
+            StandardScaler(),
+        ),
         "categorical": make_pipeline(
             FunctionTransformer(as_text, feature_names_out="one-to-one"),
             SimpleImputer(strategy="most_frequent"),
