@@ -31,7 +31,7 @@ const EXPECTED_FILES = [
   'setup.cfg',
   'src/candidates.py',
   'src/dataset.py',
-  ...['__init__', 'code_version', 'content_hash', 'declarations', 'errors', 'evaluate', 'features', 'generate_model_input', 'generate_model_output', 'layers', 'local_cache', 'problem', 'process_raw_data', 'reporting', 'settings', 'train_model'].map(
+  ...['__init__', 'code_version', 'content_hash', 'declarations', 'errors', 'evaluate', 'features', 'generate_model_input', 'generate_model_output', 'layers', 'local_cache', 'numbered_classes', 'problem', 'process_raw_data', 'reporting', 'settings', 'train_model'].map(
     (name) => `src/tasks/${name}.py`,
   ),
   ...['__init__', 'evaluate', 'full', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(

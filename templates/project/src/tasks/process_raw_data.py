@@ -34,10 +34,10 @@ def read_raw_data(path: str) -> pd.DataFrame:
         ) from error
     # Parquet's decimals (a database's NUMERIC) come as Python Decimal objects, which
     # the model would take for categories: they are numbers.
-    for name in table.columns[table.dtypes == object]:
-        values = table[name].dropna().head(100)
+    for name, column in table.items():
+        values = column.dropna().head(100) if column.dtype == "object" else []
         if len(values) and all(isinstance(value, Decimal) for value in values):
-            table[name] = table[name].astype("float64")
+            table[name] = column.astype("float64")
     if table.empty:
         raise PipelineError(
             f"{Path(path).name} has no rows",
