@@ -452,7 +452,7 @@ function columnsSummary(answers: DatasetAnswers, profile: DataProfile): string {
   // A column without a value in the file: the pipeline's model leaves it out (tasks/features.py).
   const empty = named.filter((column) => present(column.cells).length === 0);
   const features = named.filter((column) => !empty.includes(column));
-  const shown = (columns: ColumnProfile[], name: (column: ColumnProfile) => string = (column) => column.name) =>
+  const firstFour = (columns: ColumnProfile[], name: (column: ColumnProfile) => string = (column) => column.name) =>
     `${columns.slice(0, 4).map(name).join(', ')}${columns.length > 4 ? ', …' : ''}`;
   const kinds = (['numeric', 'categorical', 'date'] as const)
     .map((kind) => [kind, features.filter((column) => column.valueKind === kind).length] as const)
@@ -460,10 +460,10 @@ function columnsSummary(answers: DatasetAnswers, profile: DataProfile): string {
     .map(([kind, n]) => `${n} ${kind}`);
   if (empty.length > 0) {
     const them = empty.length === 1 ? 'it' : 'them';
-    kinds.push(`${empty.length} empty (${shown(empty)}: ${profile.complete ? `no values, the model leaves ${them} out` : 'no values in the rows sampled'})`);
+    kinds.push(`${empty.length} empty (${firstFour(empty)}: ${profile.complete ? `no values, the model leaves ${them} out` : 'no values in the rows sampled'})`);
   }
   const left = profile.columns.filter((column) => leaveOut.has(column.name));
-  if (left.length > 0) kinds.push(`${left.length} left out (${shown(left, (column) => (column.kind === 'id' ? `${column.name}: id-like` : column.name))})`);
+  if (left.length > 0) kinds.push(`${left.length} left out (${firstFour(left, (column) => (column.kind === 'id' ? `${column.name}: id-like` : column.name))})`);
   return kinds.join(', ') || 'no feature columns';
 }
 

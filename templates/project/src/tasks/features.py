@@ -34,6 +34,11 @@ def is_date(column: pd.Series) -> bool:
     return parsed.notna().mean() >= DATE_SHARE
 
 
+def has_values(column: pd.Series) -> bool:
+    """Whether a column holds any value: one without is left out of the model."""
+    return bool(column.notna().any())
+
+
 def column_kinds(frame: pd.DataFrame) -> dict[str, list[str]]:
     """The feature columns by kind: numeric, categorical and date. A column without a
     value is none of them: there is nothing in it to learn from, and the model leaves
@@ -42,7 +47,7 @@ def column_kinds(frame: pd.DataFrame) -> dict[str, list[str]]:
 
     kinds: dict[str, list[str]] = {"numeric": [], "categorical": [], "date": []}
     for name, column in frame.items():
-        if not column.notna().any():
+        if not has_values(column):
             continue
         if pd.api.types.is_bool_dtype(column):
             kind = "categorical"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from dataset import DATASET
 from tasks.content_hash import HashedFile, ParquetFile, hash_file
 from tasks.errors import PipelineError
+from tasks.features import has_values
 from tasks.layers import PRIMARY, save_table
 from tasks.problem import clean_target, resolve
 from tasks.settings import pipeline_task
@@ -76,7 +77,7 @@ def clean_raw_data(raw: pd.DataFrame) -> pd.DataFrame:
     empty = [
         str(name)
         for name, column in data.items()
-        if name not in DATASET.not_features and not column.notna().any()
+        if name not in DATASET.not_features and not has_values(column)
     ]
     if empty:
         print(
