@@ -15,7 +15,6 @@ and uses none of it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sys
@@ -26,6 +25,7 @@ sys.path.insert(0, str(Path.cwd() / "src"))
 
 from dataset import DATASET  # noqa: E402
 from tasks import layers  # noqa: E402
+from tasks.content_hash import sha256  # noqa: E402
 from tasks.evaluate import compared, evaluation  # noqa: E402
 from tasks.generate_model_input import split_data  # noqa: E402
 from tasks.generate_model_output import load_model, predictions_table  # noqa: E402
@@ -34,14 +34,6 @@ from tasks.process_raw_data import clean_raw_data, read_raw_data  # noqa: E402
 from tasks.reporting import html_page, model_card, render_report  # noqa: E402
 from tasks.train_model import Fitted, best, candidate_settings, fit_setting  # noqa: E402
 from tasks.train_model import leaderboard  # noqa: E402
-
-
-def sha256(path: Path | str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def main(out: Path) -> int:
@@ -58,7 +50,7 @@ def main(out: Path) -> int:
     primary = clean_raw_data(read_raw_data(DATASET.raw_data))
     primary.attrs["raw_data"] = {
         "file": Path(DATASET.raw_data).name,
-        "sha256": sha256(DATASET.raw_data),
+        "sha256": sha256(Path(DATASET.raw_data)),
         "rows": len(primary) + sum(primary.attrs["rows_dropped"].values()),
     }
     write_table(primary, layers.PRIMARY)

@@ -67,6 +67,9 @@ def main(argv: list[str]) -> int:
     # pyarrow's own allocator keeps a freed table's memory: the system's gives it back.
     os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     large_blocks_apart()
+    asks_help = "--help" in argv
+    if not asks_help:
+        hash_raw_data_ahead(argv[2:])
     # Joins the local cache's salt (tasks.settings): a copy of this project elsewhere
     # on the machine never replays this folder's entries, whose files are not its own.
     os.environ["FLYTE_PIPELINE_PROJECT_DIR"] = str(Path.cwd().resolve())
@@ -79,10 +82,7 @@ def main(argv: list[str]) -> int:
     forget_missing_files()
     catcher = OutputCatcher(click)
     step_log = StepLog.attach()
-    asks_help = "--help" in argv
     try:
-        if not asks_help:
-            hash_raw_data_ahead(argv[2:])
         module = Path(workflow_file).with_suffix("")
         workflows = importlib.import_module(f"{module.parent.name}.{module.name}")
         if not asks_help:
@@ -131,12 +131,14 @@ def large_blocks_apart() -> None:
 
 
 def hash_raw_data_ahead(inputs: list[str]) -> Optional[threading.Thread]:
-    """Hash the raw data file src/dataset.py declares in a thread, while the workflow
-    loads (a second or more): Flyte's local cache knows process_raw_data by it, and
-    finds it ready. Not when the inputs give another file, nor for a URI; a warm run
-    finds it beside the file (tasks.content_hash)."""
-    from dataset import DATASET
-    from tasks.content_hash import known_hash
+    """Hash the raw data file src/dataset.py declares in a thread, while flytekit and
+    the workflow load (two seconds): Flyte's local cache knows process_raw_data by it,
+    and finds it ready. Not when the inputs give another file, nor for a URI; a warm
+    run finds it beside the file (tasks.content_hash)."""
+    try:
+        from dataset import DATASET
+    except Exception:
+        return None  # loading the workflow says what is wrong
 
     path = Path(DATASET.raw_data)
     if given("raw_data", inputs) or "://" in DATASET.raw_data or not path.is_file():
@@ -144,8 +146,10 @@ def hash_raw_data_ahead(inputs: list[str]) -> Optional[threading.Thread]:
 
     def read() -> None:
         try:
+            from tasks.content_hash import known_hash
+
             known_hash(path)
-        except OSError:
+        except Exception:
             pass  # the step that reads the file says what is wrong
 
     thread = threading.Thread(target=read, daemon=True)

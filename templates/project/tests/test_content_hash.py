@@ -45,6 +45,14 @@ def test_a_file_two_threads_ask_for_is_read_once(
     assert len(reads) == 1
 
 
+@pytest.mark.parametrize("size", [0, 5, (1 << 24) + 3])
+def test_a_files_hash_is_the_sha256_of_all_its_bytes(tmp_path: Path, size: int):
+    # read through one buffer: the last, partial, block too
+    path = tmp_path / "raw.bin"
+    path.write_bytes(bytes(range(256)) * (size // 256) + b"x" * (size % 256))
+    assert content_hash.sha256(path) == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def test_remote_files_are_left_to_flyte():
     assert hash_file("s3://bucket/raw.csv") is None
 

@@ -260,3 +260,46 @@ def test_the_declared_raw_data_is_hashed_while_the_workflow_loads(
     # kept beside the file, for the first step's cache key (tasks.content_hash)
     assert (raw.parent / ".big.csv.sha256").is_file()
     assert hash_raw_data_ahead(["--raw_data", "other.csv"]) is None
+
+
+def test_the_raw_data_is_hashed_while_flytekit_loads(tmp_path: Path):
+    # The thread starts before flytekit is imported (two seconds): a large file's
+    # hash is ready when the first step asks for it.
+    root = Path(__file__).resolve().parent.parent
+    raw = tmp_path / dataset.DATASET.raw_data
+    write(raw, "a,b\n1,2\n")
+    probe = (
+        "import sys, threading\n"
+        "start = threading.Thread.start\n"
+        "def noted(thread):\n"
+        "    print('flytekit loaded:', 'flytekit' in sys.modules, flush=True)\n"
+        "    start(thread)\n"
+        "threading.Thread.start = noted\n"
+        f"sys.path.insert(0, {str(root)!r})\n"
+        "from scripts.run_local import main\n"
+        f"main([{str(root / 'src' / 'workflows' / 'full.py')!r}, 'no_such_workflow'])\n"
+    )
+    env = {**os.environ, "FLYTE_PIPELINE_RUN_STATUS": str(tmp_path / "status")}
+    ran = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.stdout.splitlines()[:1] == ["flytekit loaded: False"], ran.stderr
+    assert (raw.parent / f".{raw.name}.sha256").is_file()
+
+
+def test_a_broken_dataset_declaration_is_told_by_the_workflow_not_the_hash(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    def broken(name: str, *args: object, **kwargs: object) -> object:
+        if name == "dataset":
+            raise PipelineError("test_size is 2", "give a fraction")
+        return importing(name, *args, **kwargs)
+
+    importing = __import__
+    monkeypatch.setattr("builtins.__import__", broken)
+    assert hash_raw_data_ahead([]) is None

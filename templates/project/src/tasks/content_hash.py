@@ -62,11 +62,20 @@ def known_hash(path: Path) -> str:
             if stored_identity == identity:
                 KNOWN[path, identity] = stored_hash
                 return stored_hash
-        digest = hashlib.sha256()
-        with open(path, "rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
-        return remember(path, digest.hexdigest(), keep=kept)
+        return remember(path, sha256(path), keep=kept)
+
+
+def sha256(path: Path) -> str:
+    """A file's SHA-256, read into one buffer. A new block for each read would be memory
+    the system maps and clears every time (a local run has blocks of 1 MiB or more
+    mapped apart: scripts/run_local.py), twice the time of the hash; and few large
+    reads let a thread hash while the main thread runs Python."""
+    digest = hashlib.sha256()
+    buffer = memoryview(bytearray(1 << 24))
+    with open(path, "rb", buffering=0) as stream:
+        while size := stream.readinto(buffer):
+            digest.update(buffer[:size])
+    return digest.hexdigest()
 
 
 def remember(path: Path, content_hash: str, keep: bool = True) -> str:
