@@ -11,8 +11,8 @@ $TMPDIR/flyte-pipeline-bench-scale/tables/ for the next run:
 
 After a warm-up on the sample (not timed: Python compiles the modules both sides import, and
 matplotlib lists the fonts into a config folder both sides share, MPLCONFIGDIR), for each table, in one generated and installed project (uv) whose src/dataset.py points at it,
-its raw file read once (into the page cache, for both sides), then 3 pairs, each a fresh
-process, the side that goes first alternating (pipeline, plain; plain, pipeline; ...):
+its raw file read once (into the page cache, for both sides), then 5 pairs (3 for the 10M
+table, whose pair takes three minutes), each a fresh process, the side that goes first alternating (pipeline, plain; plain, pipeline; ...):
 - the pipeline cold: `./run src/ full` with an empty local cache (a home of its own) and nothing
   in data/ but the raw file (no hash kept beside it): every step runs;
 - the plain script, bench/plain_pipeline.py: the same steps composed from the project's own
@@ -37,7 +37,9 @@ table's at most 1.25x the smallest's, and 1 s more). Exits 1 if outputs differ o
 
 Environment: BENCH_PROJECT=PATH (an installed uv project; else one is generated with the bin,
 after `npm run build`), BENCH_TABLES=1M,3M,10M,3M-categorical (which tables),
-BENCH_PAIRS=3, BENCH_WARM=3. A whole run takes 17 to 40 minutes on the 2-core CI machine, as it goes.
+BENCH_PAIRS=N (pairs for every table; else 5, 3 at 10M), BENCH_WARM=3. A whole run takes 25 to
+50 minutes on the 2-core CI machine, as it goes: the same work takes a varying time from one run to
+the next there, and more pairs make the medians steadier.
 """
 
 from __future__ import annotations
@@ -352,7 +354,7 @@ def main() -> int:
                 while stream.read(1 << 24):
                     pass
             declare(project, dataset_text, table.name, name)
-            pairs = int(os.environ.get("BENCH_PAIRS") or 3)
+            pairs = int(os.environ.get("BENCH_PAIRS") or (3 if rows >= 10_000_000 else 5))
             result = Result(name, rows)
             results.append(result)
             plain_out = run_dir / "plain"

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from flytekit.types.file import FlyteFile
 
 from tasks.declarations import Dataset
 from tasks.errors import PipelineError
@@ -83,3 +84,18 @@ def test_task_writes_the_model_input_layer(declare, table_file, project_root: Pa
     ]
     sizes = [len(pd.read_parquet(file.path)) for file in files]
     assert sum(sizes) == len(primary) and min(sizes) > 0
+
+
+def test_a_primary_table_that_is_not_parquet_is_told(declare, project_root: Path):
+    # read in a thread (tasks.layers.read_ahead): its error reaches the task
+    declare("binary")
+    bad = project_root / "primary.parquet"
+    bad.write_text("id,churned\n1,yes\n")
+    with pytest.raises(Exception) as raised:
+        generate_model_input_task(
+            primary=FlyteFile(str(bad)), test_size=0.2, validation_size=0.2, seed=42
+        )
+    error = raised.value
+    while error is not None and not isinstance(error, PipelineError):
+        error = error.__cause__ or error.__context__
+    assert error is not None and "is not a Parquet table" in error.cause

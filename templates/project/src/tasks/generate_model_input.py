@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from tasks.content_hash import ParquetFile
 from tasks.declarations import check_splits
 from tasks.errors import PipelineError
-from tasks.layers import TEST, TRAIN, VALIDATION, read_table, save_tables
+from tasks.layers import TEST, TRAIN, VALIDATION, read_ahead, save_tables
 from tasks.problem import labels, resolve
 from tasks.settings import pipeline_task
 
@@ -87,5 +87,8 @@ def generate_model_input_task(
     primary: ParquetFile, test_size: float, validation_size: float, seed: int
 ) -> ModelInput:
     """Return the train, test and validation sets."""
-    splits = split_data(read_table(primary), test_size, validation_size, seed)
+    table = read_ahead(primary)  # scikit-learn loads while the table is read
+    import sklearn.model_selection  # noqa: F401
+
+    splits = split_data(table.result(), test_size, validation_size, seed)
     return ModelInput(*save_tables(dict(zip((TRAIN, TEST, VALIDATION), splits))))

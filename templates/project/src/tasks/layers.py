@@ -20,6 +20,8 @@ from tasks.errors import PipelineError
 from tasks.local_cache import forget_other_contents
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pandas as pd
 
 # Relative to the project root, where ./run runs.
@@ -98,6 +100,19 @@ def save_tables(tables: dict[str, pd.DataFrame]) -> list[FlyteFile]:
             for name, frame in tables.items()
         ]
         return [future.result() for future in written]
+
+
+def read_ahead(file: FlyteFile) -> Future[pd.DataFrame]:
+    """A table input read in a thread while the task goes on: pyarrow reads without
+    holding Python's lock, so the task loads its libraries meanwhile. `.result()` is
+    the table (or raises read_table's error)."""
+    from concurrent.futures import ThreadPoolExecutor
+    from contextvars import copy_context
+
+    pool = ThreadPoolExecutor(1)
+    future = pool.submit(copy_context().run, read_table, file)
+    pool.shutdown(wait=False)
+    return future
 
 
 def missing_values(file: FlyteFile) -> tuple[int, pd.Series]:
