@@ -131,10 +131,11 @@ def large_blocks_apart() -> None:
 
 
 def hash_raw_data_ahead(inputs: list[str]) -> Optional[threading.Thread]:
-    """Hash the raw data file src/dataset.py declares in a thread, while flytekit and
-    the workflow load (two seconds): Flyte's local cache knows process_raw_data by it,
-    and finds it ready. Not when the inputs give another file, nor for a URI; a warm
-    run finds it beside the file (tasks.content_hash)."""
+    """Hash the raw data file src/dataset.py declares in a thread started before
+    flytekit loads: it hashes while the run loads pyflyte and the workflow (a second or
+    more), and Flyte's local cache, which knows process_raw_data by the hash, finds it
+    ready. Not when the inputs give another file, nor for a URI; a warm run finds it
+    beside the file (tasks.content_hash)."""
     try:
         from dataset import DATASET
     except Exception:

@@ -69,9 +69,10 @@ def sha256(path: Path) -> str:
     """A file's SHA-256, read into one buffer. A new block for each read would be memory
     the system maps and clears every time (a local run has blocks of 1 MiB or more
     mapped apart: scripts/run_local.py), twice the time of the hash; and few large
-    reads let a thread hash while the main thread runs Python."""
+    reads let a thread hash while the main thread runs Python. No larger than the file:
+    the buffer is cleared when it is made."""
     digest = hashlib.sha256()
-    buffer = memoryview(bytearray(1 << 24))
+    buffer = memoryview(bytearray(min(path.stat().st_size, 1 << 24) or 1))
     with open(path, "rb", buffering=0) as stream:
         while size := stream.readinto(buffer):
             digest.update(buffer[:size])
