@@ -37,7 +37,7 @@ const EXPECTED_FILES = [
   ...['__init__', 'evaluate', 'full', 'generate_model_input', 'generate_model_output', 'process_raw_data', 'reporting', 'train_model'].map(
     (name) => `src/workflows/${name}.py`,
   ),
-  ...['__init__', 'conftest', 'test_candidates', 'test_code_version', 'test_content_hash', 'test_dataset', 'test_declarations', 'test_evaluate', 'test_features', 'test_generate_model_input', 'test_generate_model_output', 'test_local_cache', 'test_problem', 'test_process_raw_data', 'test_remote', 'test_reporting', 'test_run_local', 'test_train_model', 'test_workflows'].map(
+  ...['__init__', 'conftest', 'test_candidates', 'test_code_version', 'test_content_hash', 'test_dataset', 'test_declarations', 'test_evaluate', 'test_features', 'test_generate_model_input', 'test_generate_model_output', 'test_layers', 'test_local_cache', 'test_problem', 'test_process_raw_data', 'test_remote', 'test_reporting', 'test_run_local', 'test_train_model', 'test_workflows'].map(
     (name) => `tests/${name}.py`,
   ),
 ].sort();
