@@ -49,6 +49,16 @@ class OutputCatcher:
 
 # Set in the child process that does the run (see supervise): where it says how it ends.
 STATUS_FILE = "FLYTE_PIPELINE_RUN_STATUS"
+# The run's steps give the memory of the tables they freed back to the system, as a
+# task's pod does (the Dockerfile's ENV): pyarrow on the system's allocator, not its own
+# pool, which keeps what it freed; glibc maps each block of 1 MiB or more apart and
+# unmaps it when freed (by default, freed blocks under a threshold that rises to 32 MiB,
+# and a million-row column is 8 MiB, stay with the process: each step's tables came on
+# top of what the steps before it had freed). Not glibc (macOS): the second is ignored.
+RUN_ENVIRONMENT = {
+    "ARROW_DEFAULT_MEMORY_POOL": "system",
+    "MALLOC_MMAP_THRESHOLD_": "1048576",
+}
 
 
 def main(argv: list[str]) -> int:
@@ -64,9 +74,6 @@ def main(argv: list[str]) -> int:
     if STATUS_FILE not in os.environ and "--help" not in argv:
         return supervise(sys.argv[1:], workflow)
     atexit.register(leave_without_teardown)
-    # pyarrow's own allocator keeps a freed table's memory: the system's gives it back.
-    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
-    large_blocks_apart()
     asks_help = "--help" in argv
     if not asks_help:
         hash_raw_data_ahead(argv[2:])
@@ -112,22 +119,6 @@ def main(argv: list[str]) -> int:
         record_run(catcher.outputs)
         print(summary(workflow, catcher.outputs, step_log.steps))
     return status or 0
-
-
-def large_blocks_apart() -> None:
-    """Have glibc's allocator map every block of 1 MiB or more on its own, and give it
-    back to the system when it is freed. By default that threshold rises to 32 MiB as
-    large arrays are freed, and the freed blocks below it (a column of a million rows
-    is 8 MiB) stay with the process: every step of a local run runs in this process,
-    and each step's tables came on top of what the steps before it had freed. Not
-    glibc (macOS): nothing to do."""
-    import ctypes
-
-    M_MMAP_THRESHOLD = -3
-    try:
-        ctypes.CDLL(None).mallopt(M_MMAP_THRESHOLD, 1 << 20)
-    except (OSError, AttributeError):
-        pass
 
 
 def hash_raw_data_ahead(inputs: list[str]) -> Optional[threading.Thread]:
@@ -265,7 +256,7 @@ def supervise(arguments: list[str], workflow: str) -> int:
     snapshot = LayerSnapshot.take()
     with tempfile.TemporaryDirectory() as folder:
         status = Path(folder, "status.json")
-        env = {**os.environ, STATUS_FILE: str(status)}
+        env = {**RUN_ENVIRONMENT, **os.environ, STATUS_FILE: str(status)}
         # Ctrl-C reaches the child too (one process group): the child says it.
         previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
         try:

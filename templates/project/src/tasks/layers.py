@@ -160,8 +160,7 @@ def read_head(file: FlyteFile, rows: int) -> pd.DataFrame:
 
 def read_table(file: FlyteFile, columns: Optional[list[str]] = None) -> pd.DataFrame:
     """A table input (or some of its columns), from the Parquet file an earlier step
-    wrote. What the read freed (pyarrow's buffers, once pandas holds the table) goes
-    back to the system at once: no second copy stays resident."""
+    wrote."""
     import pandas as pd
 
     path = file.download()
@@ -172,20 +171,3 @@ def read_table(file: FlyteFile, columns: Optional[list[str]] = None) -> pd.DataF
             f"{file.path} is not a Parquet table ({error})",
             "pass the file the previous step wrote, or run that step again",
         ) from error
-    finally:
-        give_back_freed_memory()
-
-
-def give_back_freed_memory() -> None:
-    """Give the memory the process has freed back to the system (glibc's malloc_trim).
-    glibc keeps freed blocks under a threshold that rises to 32 MiB (a million-row
-    column is 8 MiB) for the process to use again: in a task's pod, a read would leave
-    about a second copy of the table resident. A local run has glibc map blocks of
-    1 MiB or more apart (scripts/run_local.py): little is left to give back there.
-    Not glibc (macOS): nothing to do."""
-    import ctypes
-
-    try:
-        ctypes.CDLL(None).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
