@@ -132,3 +132,31 @@ def test_every_task_of_this_project_has_a_version_from_its_code():
     # The declarations it reads are code too: editing the candidates misses the cache.
     settings = code_version.code_used_by("tasks.train_model", "candidate_settings_task")
     assert any(part.startswith("candidates.CANDIDATES=") for part in settings)
+
+
+def test_hashes_are_kept_until_a_source_file_changes(source, tmp_path, monkeypatch):
+    monkeypatch.setattr(code_version, "MEMO_DIR", tmp_path / "memo")
+
+    def one_task():  # stands for tasks/one.py's one_task, known by its names
+        pass
+
+    def unread(module: str):
+        raise AssertionError(f"read {module}")
+
+    one_task.__module__, one_task.__qualname__ = "tasks.one", "one_task"
+    first = code_version.code_hash(one_task, "a-project")
+    assert first != code_version.code_hash(one_task, "another-project")
+    # A later run, sources unchanged: the kept hash, without reading the sources.
+    versions()
+    read = code_version.definitions
+    monkeypatch.setattr(code_version, "definitions", unread)
+    assert code_version.code_hash(one_task, "a-project") == first
+    # A source file changed, even one the task does not use: read again.
+    edit(source, "three.py", "return x", "return x + 0")
+    with pytest.raises(AssertionError, match="read tasks.one"):
+        code_version.code_hash(one_task, "a-project")
+    monkeypatch.setattr(code_version, "definitions", read)
+    assert code_version.code_hash(one_task, "a-project") == first
+    edit(source, "one.py", "double(x) + 1", "double(x) + 2")
+    versions()
+    assert code_version.code_hash(one_task, "a-project") != first

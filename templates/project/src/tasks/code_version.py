@@ -3,45 +3,89 @@
 A task's version is a hash of its function and of every function, class and constant of
 this project that the function uses, directly or through others, read from the source
 files. Editing a task or a helper it calls misses its cache; editing anything else
-(another task, a docstring, a comment, the layout, a test) does not."""
+(another task, a docstring, a comment, the layout, a test) does not.
+
+Reading the sources takes a quarter of a second, at every run's start: the hashes are
+kept in a file (under ~/.cache/flyte-pipeline) with a hash of the source files they were
+read from, and read again only when a source file has changed."""
 
 import ast
 import hashlib
 import importlib.util
 import inspect
+import json
+import os
+import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from flytekit.core.cache import VersionParameters
 
 # The folder holding the `tasks` and `workflows` packages: what counts as project code.
 SOURCE_ROOT = Path(__file__).resolve().parent.parent
+# Where the hashes are kept, a file per project (remembered); none without a home.
+CACHE_HOME = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+MEMO_DIR = Path(CACHE_HOME, "flyte-pipeline")
 
 
 class CodeVersion:
     """A flytekit CachePolicy, for `Cache(policies=CodeVersion())`."""
 
     def get_version(self, salt: str, params: VersionParameters) -> str:
-        function = inspect.unwrap(params.func)
-        module, name = function.__module__, function.__qualname__
-        if module_file(module) is not None and name in definitions(module):
-            parts = code_used_by(module, name)
-        else:  # a task defined outside src/ or inside a function: its own source
-            parts = {inspect.getsource(function)}
-        digest = hashlib.sha256(salt.encode())
-        for part in sorted(parts):
-            digest.update(part.encode())
-        return digest.hexdigest()
+        return code_hash(inspect.unwrap(params.func), salt)
 
 
-def code_hash(function: object) -> str:
-    """A hash of a project function and the project code it uses, as get_version
-    computes it."""
-    digest = hashlib.sha256()
-    for part in sorted(code_used_by(function.__module__, function.__qualname__)):
-        digest.update(part.encode())
-    return digest.hexdigest()
+def code_hash(function: Callable, salt: str = "") -> str:
+    """A hash of a project function and the project code it uses (salted: a task's
+    cache version). A function defined outside src/ or inside another: its own
+    source."""
+    module, name = function.__module__, function.__qualname__
+    if module_file(module) is None or "<locals>" in name:
+        return digest(salt, {inspect.getsource(function)})
+
+    def computed() -> str:
+        if name in definitions(module):
+            return digest(salt, code_used_by(module, name))
+        return digest(salt, {inspect.getsource(function)})
+
+    return remembered(f"{salt} {module}.{name}", computed)
+
+
+def digest(salt: str, parts: set[str]) -> str:
+    hashed = hashlib.sha256(salt.encode())
+    for part in sorted(parts):
+        hashed.update(part.encode())
+    return hashed.hexdigest()
+
+
+def remembered(key: str, compute: Callable[[], str]) -> str:
+    """What compute() gave for `key` when the project's source files were as they are
+    now, kept in a file; compute() if they have changed since, or it never ran."""
+    if not MEMO_DIR.is_absolute():
+        return compute()
+    sources = hashlib.sha256()
+    for path in sorted(SOURCE_ROOT.rglob("*.py")):
+        sources.update(f"{path.relative_to(SOURCE_ROOT)}\0".encode())
+        sources.update(path.read_bytes())
+    project = hashlib.sha256(str(SOURCE_ROOT).encode()).hexdigest()[:16]
+    file = MEMO_DIR / f"code-hashes-{project}.json"
+    try:
+        memo = json.loads(file.read_text())
+    except (OSError, ValueError):
+        memo = {}
+    if not isinstance(memo, dict) or memo.get("sources") != sources.hexdigest():
+        memo = {"sources": sources.hexdigest(), "hashes": {}}
+    if key not in memo["hashes"]:
+        memo["hashes"][key] = compute()
+        try:  # whole or not at all: runs at once each read a complete file
+            MEMO_DIR.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", dir=MEMO_DIR, delete=False) as out:
+                json.dump(memo, out)
+            os.replace(out.name, file)
+        except OSError:  # a read-only home (a pod): computed again next time
+            pass
+    return memo["hashes"][key]
 
 
 def code_used_by(module: str, name: str) -> set[str]:
